@@ -1,0 +1,50 @@
+"""`sccache-forensics inspect`: list every artifact of a bundle with its kind and problems."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import orjson
+
+from analyzer.commands.options import output_options, write_output
+from analyzer.ingest import read_bundle
+
+
+@click.command("inspect")
+@click.argument("bundle", nargs=-1, required=True)
+@output_options(("text", "json"))
+def command(bundle: tuple[str, ...], fmt: str, output: str) -> None:
+    """List the artifacts in BUNDLE (folder, .zip, .tar.gz, loose files, or - for stdin).
+
+    \b
+    Examples:
+      sccache-forensics inspect samples/seed-windows-oss-proxy
+      sccache-forensics inspect bundle.zip --format json
+    """
+    result = read_bundle(list(bundle))
+    artifacts = [a.to_json() for a in result.artifacts]
+    bundle_problems = [{"path": p.source, "reason": p.reason} for p in result.problems]
+    if fmt == "json":
+        body = {"artifacts": artifacts}
+        if bundle_problems:
+            body["problems"] = bundle_problems
+        write_output(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", output)
+    else:
+        write_output(_text(artifacts, bundle_problems), output)
+    if not result.artifacts:
+        click.echo("sccache-forensics: nothing readable in the input", err=True)
+        sys.exit(2)
+
+
+def _text(artifacts: list[dict], problems: list[dict]) -> str:
+    lines = []
+    width = max((len(a["path"]) for a in artifacts), default=4)
+    for a in artifacts:
+        lines.append(f"{a['path']:<{width}}  {a['kind']:<16} {a['encoding']:<14} {a['records']:>8} records")
+        for p in a["problems"]:
+            where = f"line {p['line']}: " if p["line"] else ""
+            lines.append(f"{'':<{width}}  problem: {where}{p['reason']}")
+    for p in problems:
+        lines.append(f"{p['path']}: {p['reason']}")
+    return "\n".join(lines) + "\n"
