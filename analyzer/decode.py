@@ -3,58 +3,72 @@
 Handles what Windows and CI machines produce: UTF-8 with or without BOM, UTF-16LE/BE
 (PowerShell 5.1 `>` writes `FF FE` + UTF-16LE), GBK/CP936 consoles, CRLF and lone CR,
 ANSI colour and other terminal escape sequences. The encoding is decided once from the
-head of the stream, then lines are decoded as a stream so memory stays flat.
+head of the stream; lines are then cut from fixed-size chunks, so memory stays flat and
+a 50 MB line costs linear time (it is cut at `MAX_LINE` and reported, not kept whole).
+Whatever cannot be decoded becomes a `Problem` in `DecodedStream.problems`, never an error.
 """
 
 from __future__ import annotations
 
 import codecs
-import io
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-HEAD_BYTES = 64 * 1024
+from analyzer.records import Problem
 
-# CSI (ESC [ ... final), OSC (ESC ] ... BEL|ST), other two-byte ESC sequences, and stray C0/C1
-# control characters except tab. e.g. "\x1b[1m\x1b[31merror\x1b[0m" -> "error"
+HEAD_BYTES = 64 * 1024
+CHUNK_BYTES = 1024 * 1024
+MAX_LINE = 1024 * 1024  # bytes (chars for UTF-16) kept of one physical line
+MAX_PROBLEMS = 20  # per stream; one summary after that
+
+# CSI "\x1b[1;31m", OSC "\x1b]0;title\x07", DCS/SOS/PM/APC strings, any other escape
+# ("\x1b(B", "\x1bc" reset, "\x1b7" save cursor), then stray C0/C1 controls except tab.
+# e.g. "\x1b[1m\x1b[31merror\x1b[0m" -> "error"
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
-    r"|\x1b[@-Z\\-_]"
+    r"|\x1b[ -/]*[0-~]"
     r"|[\x00-\x08\x0b-\x1f\x7f\x9b]"
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+
+# label users see -> (Python codec, BOM length)
+ENCODINGS = {
+    "utf-8-bom": ("utf-8", 3),
+    "utf-16-le-bom": ("utf-16-le", 2),
+    "utf-16-be-bom": ("utf-16-be", 2),
+    "utf-16-le": ("utf-16-le", 0),
+    "utf-16-be": ("utf-16-be", 0),
+    "utf-8": ("utf-8", 0),
+    "gbk": ("gbk", 0),
+    "latin-1": ("latin-1", 0),
+}
 
 
 def strip_terminal_escapes(text: str) -> str:
     """Remove colour codes, OSC titles, clear-screen sequences and other control bytes."""
-    if "\x1b" not in text and not _has_controls(text):
+    if not _CONTROL.search(text):
         return text
     return _ANSI.sub("", text)
 
 
-def _has_controls(text: str) -> bool:
-    return any(ord(c) < 32 and c != "\t" for c in text) or "\x7f" in text or "\x9b" in text
-
-
 def detect_encoding(head: bytes) -> str:
-    """Name the encoding of a member from its first bytes.
+    """Name the encoding of a member from its first bytes (a key of `ENCODINGS`).
 
-    Returns a Python codec name: `utf-8-sig`, `utf-16-le`/`utf-16-be` (BOM or NUL pattern),
-    `utf-8`, `gbk`, or `latin-1` as the never-failing fallback.
+    BOMs first; then the NUL pattern of BOM-less UTF-16; then strict UTF-8, GBK, and
+    `latin-1` as the fallback that never fails.
     """
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return "utf-8-bom"
     if head.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16"  # the utf-16 codec consumes the BOM
+        return "utf-16-le-bom"
     if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16"
+        return "utf-16-be-bom"
     if len(head) >= 4:
         sample = head[:4096]
-        even_nuls = sample[0::2].count(0)
-        odd_nuls = sample[1::2].count(0)
-        half = len(sample) / 2
+        even_nuls, odd_nuls, half = sample[0::2].count(0), sample[1::2].count(0), len(sample) / 2
         if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
             return "utf-16-le"
         if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
@@ -66,8 +80,8 @@ def detect_encoding(head: bytes) -> str:
     return "latin-1"
 
 
-def _decodes(head: bytes, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+def _decodes(head: bytes, codec: str) -> bool:
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
     try:
         decoder.decode(head, final=False)  # a multi-byte char cut at the end is fine
     except UnicodeDecodeError:
@@ -75,49 +89,149 @@ def _decodes(head: bytes, encoding: str) -> bool:
     return True
 
 
-def display_name(encoding: str, head: bytes) -> str:
-    """The encoding as reported to users: with BOM information where it matters."""
-    if encoding == "utf-16":
-        return "utf-16-le-bom" if head.startswith(codecs.BOM_UTF16_LE) else "utf-16-be-bom"
-    if encoding == "utf-8-sig":
-        return "utf-8-bom"
-    return encoding
-
-
 class DecodedStream:
-    """A binary stream opened as text lines, with the encoding found and CR/LF normalised."""
+    """A binary stream read as text lines, with the encoding found and CR/LF normalised.
 
-    def __init__(self, raw: BinaryIO):
-        buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(_Readable(raw), HEAD_BYTES)
-        head = buffered.peek(HEAD_BYTES)[:HEAD_BYTES]
-        self.head_bytes = head
-        self.codec = detect_encoding(head)
-        self.encoding = display_name(self.codec, head)
-        self._text = io.TextIOWrapper(buffered, encoding=self.codec, errors="replace", newline=None)
+    `lines()` can be iterated once; `head_text()` any time. `problems` fills as lines are read.
+    """
 
-    def lines(self) -> Iterator[str]:
-        """Yield lines without their line ending, terminal escapes removed."""
-        for raw_line in self._text:
-            yield strip_terminal_escapes(raw_line.rstrip("\n"))
+    def __init__(self, raw: BinaryIO, source: str = ""):
+        self._raw = raw
+        self.source = source
+        self._line = 0
+        self._listed: list[Problem] = []
+        self._unlisted = 0
+        self._repeated: dict[str, list[int]] = {}  # reason -> [first line, count]
+        self.head_bytes = self._read(HEAD_BYTES)
+        self.encoding = detect_encoding(self.head_bytes)
+        self.codec, bom = ENCODINGS[self.encoding]
+        self.head_bytes = self.head_bytes[bom:]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What could not be decoded so far: each kind once, with its first line and a count."""
+        found = list(self._listed)
+        for reason, (first, count) in self._repeated.items():
+            more = f" ({count} lines in all)" if count > 1 else ""
+            found.append(Problem(self.source, first, f"{reason}{more}"))
+        if self._unlisted:
+            found.append(Problem(self.source, None, f"{self._unlisted} more long lines truncated"))
+        return sorted(found, key=lambda p: (p.line is None, p.line or 0))
 
     def head_text(self, max_lines: int = 60) -> str:
         """Decode the head only (for sniffing) without consuming the stream."""
-        text = self.head_bytes.decode(self.codec, errors="replace")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return "\n".join(strip_terminal_escapes(line) for line in text.split("\n")[:max_lines])
+        text = codecs.getincrementaldecoder(self.codec)("replace").decode(self.head_bytes)
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:max_lines]
+        return "\n".join(strip_terminal_escapes(line) for line in lines)
+
+    def lines(self) -> Iterator[str]:
+        """Yield lines without their line ending, terminal escapes removed."""
+        if self.codec.startswith("utf-16"):
+            pieces, unit = _split(self._text_chunks(), "\n", "\r", MAX_LINE), "characters"
+        else:
+            pieces, unit = _split(self._byte_chunks(), b"\n", b"\r", MAX_LINE), "bytes"
+        for number, (piece, truncated) in enumerate(pieces, 1):
+            self._line = number
+            line = piece if unit == "characters" else self._decode_line(piece, number, truncated)
+            if truncated:
+                self._note_truncated(number, f"line {number} longer than {MAX_LINE} {unit}; truncated")
+            yield strip_terminal_escapes(line)
+
+    def _note_truncated(self, line: int, reason: str) -> None:
+        if len(self._listed) < MAX_PROBLEMS:
+            self._listed.append(Problem(self.source, line, reason))
+        else:
+            self._unlisted += 1
+
+    def _note(self, line: int | None, reason: str) -> None:
+        seen = self._repeated.setdefault(reason, [line, 0])
+        seen[1] += 1
+
+    def _decode_line(self, data: bytes, number: int, truncated: bool) -> str:
+        try:
+            return data.decode(self.codec)
+        except UnicodeDecodeError:
+            pass
+        if truncated:  # the cut may split a character: drop the partial tail quietly
+            text = codecs.getincrementaldecoder(self.codec)("replace").decode(data, final=False)
+            if "\ufffd" not in text:
+                return text
+        if self.codec == "utf-8" and _decodes_final(data, "gbk"):
+            self._note(number, "not valid UTF-8; read as GBK")
+            return data.decode("gbk")
+        self._note(number, f"not valid {self.encoding}; bad bytes replaced")
+        return data.decode(self.codec, errors="replace")
+
+    def _read(self, size: int) -> bytes:
+        """Read up to `size` bytes (fewer only at the end); a read error ends the stream."""
+        parts, left = [], size
+        while left > 0:
+            try:
+                data = self._raw.read(left)
+            except Exception as error:  # corrupt archive member, CRC error, I/O error
+                self._note(self._line or None, f"read failed, rest of member lost: {type(error).__name__}: {error}")
+                self._raw = _Empty()
+                break
+            if not data:
+                break
+            parts.append(data)
+            left -= len(data)
+        return b"".join(parts)
+
+    def _byte_chunks(self) -> Iterator[bytes]:
+        yield self.head_bytes
+        while chunk := self._read(CHUNK_BYTES):
+            yield chunk
+
+    def _text_chunks(self) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(self.codec)("replace")
+        for chunk in self._byte_chunks():
+            yield decoder.decode(chunk)
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            self._note(self._line + 1, "odd number of bytes in UTF-16 text; last byte replaced")
+            yield tail
 
 
-class _Readable(io.RawIOBase):
-    """Adapter so any object with read() can sit under io.BufferedReader."""
+def _decodes_final(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
-    def __init__(self, raw: BinaryIO):
-        self._raw = raw
 
-    def readable(self) -> bool:
-        return True
+def _split(chunks, nl, cr, max_line: int):
+    """Cut chunks (bytes or str) at LF, CRLF and lone CR. Yields (line, truncated).
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self._raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        return n
+    A line longer than `max_line` is yielded cut and the rest of it is skipped, so no
+    line ever holds more than `max_line` plus one chunk in memory.
+    """
+    carry, skipping = nl[:0], False
+    for chunk in chunks:
+        buf = carry + chunk
+        end = len(buf) - 1 if buf[-1:] == cr else len(buf)  # a final CR may be half of a CRLF
+        cut = max(buf.rfind(nl, 0, end), buf.rfind(cr, 0, end))
+        if cut >= 0:
+            body, carry = buf[:cut + 1], buf[cut + 1:]
+            for line in body.replace(cr + nl, nl).replace(cr, nl).split(nl)[:-1]:
+                if skipping:
+                    skipping = False
+                elif len(line) > max_line:
+                    yield line[:max_line], True
+                else:
+                    yield line, False
+        else:
+            carry = buf
+        if len(carry) > max_line:
+            if not skipping:
+                yield carry[:max_line], True
+                skipping = True
+            carry = cr if carry[-1:] == cr else carry[:0]
+    if carry and not skipping:
+        yield (carry[:-1] if carry[-1:] == cr else carry), False
+
+
+class _Empty:
+    def read(self, n: int = -1) -> bytes:
+        return b""

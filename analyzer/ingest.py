@@ -8,6 +8,7 @@ not its size. A parser that fails on a member costs that member, never the bundl
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -63,15 +64,20 @@ def read_bundle(inputs: list[str], keep: KeepFn = default_keep, limits: Limits =
 
 
 def read_member(member: Member, keep: KeepFn) -> Artifact:
+    """Decode, sniff and parse one member; whatever goes wrong lands in its problems."""
     try:
-        stream = DecodedStream(member.open())
+        raw = member.open()
     except Exception as error:  # unreadable member: report, go on with the next
         artifact = Artifact(member.path, parsers.UNKNOWN, "unknown", member.size or 0)
         artifact.problems.append(Problem(member.path, None, f"cannot open: {error}"))
         return artifact
-    kind, _score = parsers.choose(stream.head_text(), PurePosixPath(member.path).name)
-    artifact = Artifact(member.path, kind, stream.encoding, member.size or 0)
-    _parse_into(artifact, parsers.get(kind), stream, keep)
+    with closing(raw):
+        stream = DecodedStream(raw, member.path)
+        kind, _score = parsers.choose(stream.head_text(), PurePosixPath(member.path).name)
+        artifact = Artifact(member.path, kind, stream.encoding, member.size or 0)
+        _parse_into(artifact, parsers.get(kind), stream, keep)
+    artifact.problems.extend(stream.problems)
+    artifact.problems.extend(member.problems)
     return artifact
 
 

@@ -26,15 +26,21 @@ def command(bundle: tuple[str, ...], fmt: str, output: str) -> None:
     artifacts = [a.to_json() for a in result.artifacts]
     bundle_problems = [{"path": p.source, "reason": p.reason} for p in result.problems]
     if fmt == "json":
-        body = {"artifacts": artifacts}
-        if bundle_problems:
-            body["problems"] = bundle_problems
+        body = {"artifacts": artifacts, "problems": bundle_problems}
         write_output(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", output)
     else:
         write_output(_text(artifacts, bundle_problems), output)
     if not result.artifacts:
-        click.echo("sccache-forensics: nothing readable in the input", err=True)
+        click.echo(f"sccache-forensics: nothing readable in the input{_first_reason(bundle_problems)}", err=True)
         sys.exit(2)
+
+
+def _first_reason(problems: list[dict]) -> str:
+    """The first problem, so the one-line message says why nothing could be read."""
+    if not problems:
+        return ""
+    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+    return f" ({problems[0]['path']}: {problems[0]['reason']}){more}"
 
 
 def _text(artifacts: list[dict], problems: list[dict]) -> str:

@@ -1,0 +1,62 @@
+"""Cache effectiveness from `sccache --show-stats`: hit rate, non-cacheable calls, errors."""
+
+from __future__ import annotations
+
+from analyzer.diagnose import rule
+from analyzer.diagnose.context import Context
+from analyzer.diagnose.model import Evidence
+
+MIN_REQUESTS = 20
+LOW_HIT_RATE = 0.2
+NON_CACHEABLE_SHARE = 0.5
+
+
+def _stat(ctx: Context, name: str) -> float | None:
+    value = ctx.facts.get(f"stats.{name}")
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _stat_evidence(ctx: Context, *labels: str) -> list[Evidence]:
+    return [Evidence.of(r) for r in ctx.records("sccache-stats") if r.get("name") in labels][:4]
+
+
+@rule("stats", ids=("low-cache-hit-rate", "non-cacheable-calls", "cache-write-errors", "cache-read-errors",
+                    "remote-cache-slow"), needs=("sccache-stats",))
+def cache_effectiveness(ctx: Context) -> None:
+    """What it detects: a cache that works but rarely helps, or that reports read/write errors and timeouts.
+
+    Why builds fail: it usually does not fail them; it makes them slow. Write errors on a remote
+    backend often share a cause with start-up failures (credentials, read-only access).
+    Fix: see each finding: `CARGO_INCREMENTAL=0` for non-cacheable incremental builds, credentials
+    and write access for write errors, a closer backend for timeouts.
+    """
+    hits, misses = _stat(ctx, "cache_hits"), _stat(ctx, "cache_misses")
+    requests = _stat(ctx, "compile_requests") or 0
+    non_cacheable = _stat(ctx, "non_cacheable_calls") or 0
+    if hits is not None and misses is not None and hits + misses >= MIN_REQUESTS:
+        rate = hits / (hits + misses)
+        if rate < LOW_HIT_RATE:
+            ctx.add("low-cache-hit-rate", confidence=0.6,
+                    reason=f"hit rate {rate:.0%} ({hits:.0f} hits, {misses:.0f} misses)",
+                    summary=f"The cache works but hit only {rate:.0%} of {hits + misses:.0f} cacheable compiles.",
+                    evidence=_stat_evidence(ctx, "Cache hits", "Cache misses", "Cache hits rate"))
+    if requests >= MIN_REQUESTS and non_cacheable / requests >= NON_CACHEABLE_SHARE:
+        reasons = sorted(((k.removeprefix("stats.not_cached."), v) for k, v in ctx.facts.items()
+                          if k.startswith("stats.not_cached.")), key=lambda kv: -float(kv[1]))
+        listed = ", ".join(f"{k} {int(float(v))}" for k, v in reasons[:5])
+        ctx.add("non-cacheable-calls", confidence=0.6,
+                reason=f"{non_cacheable:.0f} of {requests:.0f} calls could not be cached",
+                summary=(f"{non_cacheable:.0f} of {requests:.0f} compiler calls could not be cached"
+                         + (f" (reasons: {listed})" if listed else "") + "."),
+                evidence=_stat_evidence(ctx, "Non-cacheable calls", "Compile requests"))
+    for stat, finding, label in (("cache_write_errors", "cache-write-errors", "Cache write errors"),
+                                 ("cache_read_errors", "cache-read-errors", "Cache read errors"),
+                                 ("cache_timeouts", "remote-cache-slow", "Cache timeouts")):
+        value = _stat(ctx, stat)
+        if value:
+            ctx.add(finding, confidence=0.6, reason=f"{label}: {value:.0f}",
+                    summary=f"`sccache --show-stats` counts {value:.0f} {label.lower()}.",
+                    evidence=_stat_evidence(ctx, label))

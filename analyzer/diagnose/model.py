@@ -1,0 +1,81 @@
+"""What diagnosis produces: findings with roles, evidence, ruled-out entries, the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzer.records import Record
+
+ROLES = ("root-cause", "contributing", "symptom", "benign")
+MAX_EVIDENCE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A pointer into the bundle: file, line, time and the text that shows it."""
+
+    source: str
+    line: int | None
+    time: str | None
+    text: str
+
+    @classmethod
+    def of(cls, record: Record, text: str | None = None) -> Evidence:
+        return cls(record.source, record.line, record.time, text if text is not None else record.text)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "line": self.line, "time": self.time, "text": self.text}
+
+
+@dataclass
+class Finding:
+    """One taxonomy ID seen in this bundle, with the role it plays in this report."""
+
+    id: str
+    role: str
+    confidence: float
+    reason: str = ""
+    summary: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    layer: str | None = None
+    captures: dict[str, str] = field(default_factory=dict)
+    role_fixed: bool = False  # a rule decided the role; ranking must not change it
+
+    def add_evidence(self, items: list[Evidence]) -> None:
+        seen = {(e.source, e.line) for e in self.evidence}
+        for item in items:
+            if len(self.evidence) >= MAX_EVIDENCE:
+                return
+            if (item.source, item.line) not in seen:
+                self.evidence.append(item)
+                seen.add((item.source, item.line))
+
+
+@dataclass(frozen=True)
+class RuledOut:
+    id: str
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Missing:
+    artifact: str
+    would_enable: tuple[str, ...]
+    collect: str = ""
+
+
+@dataclass
+class Diagnosis:
+    findings: list[Finding]
+    ruled_out: list[RuledOut]
+    missing: list[Missing]
+    facts: dict[str, Any]
+    layer: str
+    root_cause: str | None
+    summary: str
+
+    @property
+    def root_causes(self) -> list[Finding]:
+        return [f for f in self.findings if f.role == "root-cause"]

@@ -1,0 +1,71 @@
+"""Decide each finding's role in this report, rank the root causes and write the verdict.
+
+1. Candidates are findings whose role is `root-cause` (pattern default or a rule's word).
+2. They are ranked by confidence, ties broken by causal depth (causality.DEPTH).
+3. The first is the verdict; a lower candidate that the verdict explains becomes its symptom.
+4. With no candidate, the strongest symptom is promoted, at reduced confidence, so the reader
+   still gets the best explanation the artifacts allow — and `missing` says what would sharpen it.
+5. With no failure at all (no candidate, no symptom) the build is healthy: layer `none`, and
+   conditions such as a proxy are benign.
+"""
+
+from __future__ import annotations
+
+from analyzer.diagnose.causality import DEPTH, EXPLAINS, NEVER_ROOT, SYMPTOMS
+from analyzer.diagnose.context import Context
+from analyzer.diagnose.model import Diagnosis, Finding
+
+PROMOTED_CONFIDENCE_FACTOR = 0.6
+ROLE_ORDER = {"root-cause": 0, "contributing": 1, "symptom": 2, "benign": 3}
+
+
+def _rank_key(finding: Finding) -> tuple:
+    return (-round(finding.confidence, 3), -DEPTH.get(finding.id, 0), finding.id)
+
+
+def _layer_of(ctx: Context, finding: Finding) -> str:
+    return finding.layer or ctx.library.layer(finding.id)
+
+
+def assign(ctx: Context) -> Diagnosis:
+    findings = list(ctx.findings.values())
+    for finding in findings:
+        if finding.id in NEVER_ROOT and finding.role == "root-cause":
+            finding.role = "contributing"
+        if finding.id in SYMPTOMS and finding.role == "root-cause" and not finding.role_fixed:
+            finding.role = "symptom"
+    candidates = sorted((f for f in findings if f.role == "root-cause"), key=_rank_key)
+    symptoms = [f for f in findings if f.role == "symptom"]
+    if not candidates and symptoms:
+        best = sorted(symptoms, key=_rank_key)[0]
+        best.role = "root-cause"
+        best.confidence = round(best.confidence * PROMOTED_CONFIDENCE_FACTOR, 3)
+        best.reason = (best.reason + "; " if best.reason else "") + "no deeper cause in the artifacts"
+        candidates = [best]
+    if candidates:
+        top = candidates[0]
+        explained = set(EXPLAINS.get(top.id, ()))
+        for other in candidates[1:]:
+            if other.id in explained and not other.role_fixed:
+                other.role = "symptom"
+        for finding in findings:
+            if finding.role == "benign" and finding.id in ("proxy-in-path",) and not finding.role_fixed:
+                finding.role = "contributing"
+        layer = _layer_of(ctx, top)
+        root_cause = top.id
+        summary = top.summary or top.reason or ctx.library.title(top.id)
+    else:
+        for finding in findings:
+            if finding.role == "contributing" and not finding.role_fixed:
+                finding.role = "benign"
+        layer, root_cause = "none", None
+        summary = "The artifacts show a healthy build: no failure was found."
+    findings.sort(key=lambda f: (ROLE_ORDER.get(f.role, 9), *_rank_key(f)))
+    ruled_out = [r for r in sorted(ctx.ruled_out.values(), key=lambda r: r.id) if r.id not in ctx.findings]
+    return Diagnosis(findings=findings, ruled_out=ruled_out, missing=ctx.missing, facts=ctx.facts,
+                     layer=layer, root_cause=root_cause, summary=_one_sentence(summary))
+
+
+def _one_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text

@@ -1,0 +1,161 @@
+"""Start-up timing: how long the server's storage check took against the client's patience.
+
+The server runs its start-up storage check (`.sccache_check` read and write on the cache
+backend) *before* it binds its port. The client waits `server_startup_timeout_ms`
+(10 s by default) for the server's start-up notification and then gives up with
+`Timed out waiting for server startup`. Comparing the two clocks is the whole diagnosis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analyzer.diagnose import rule
+from analyzer.diagnose.context import Context
+from analyzer.diagnose.model import Evidence
+from analyzer.records import Record
+from analyzer.timeutil import clock, seconds_between
+
+CLIENT_GAVE_UP = ("server-startup-timeout", "rustc-probe-failed", "daemon-not-listening")
+
+
+@dataclass
+class StartupSegment:
+    """One server start in a (possibly appended-to) server log."""
+
+    source: str
+    start: Record | None = None
+    init: Record | None = None
+    listening: Record | None = None
+    failed: Record | None = None
+
+    @property
+    def began(self) -> Record | None:
+        return self.init or self.start
+
+    @property
+    def ended(self) -> Record | None:
+        return self.listening or self.failed
+
+
+def startup_segments(ctx: Context) -> list[StartupSegment]:
+    segments: list[StartupSegment] = []
+    by_source: dict[str, StartupSegment] = {}
+    for record in ctx.records("sccache-log"):
+        event = record.event
+        current = by_source.get(record.source)
+        if event == "server-start" or (event == "storage-init" and (current is None or current.init is not None)):
+            current = StartupSegment(record.source)
+            by_source[record.source] = current
+            segments.append(current)
+        if current is None:
+            continue
+        if event == "server-start" and current.start is None:
+            current.start = record
+        elif event == "storage-init" and current.init is None:
+            current.init = record
+        elif event == "server-listening" and current.listening is None:
+            current.listening = record
+        elif event in ("storage-check-failed", "storage-init-failed", "server-start-failed") and current.failed is None:
+            current.failed = record
+    return [s for s in segments if s.began is not None and s.began.time]
+
+
+def _timeout_words(ctx: Context) -> str:
+    seconds = ctx.facts["startup_timeout_ms"] / 1000
+    source = ctx.fact_sources.get("startup_timeout_ms", "default")
+    if source == "default":
+        return f"{seconds:g} s (sccache's default: no `server_startup_timeout_ms` in a config file in the bundle)"
+    return f"{seconds:g} s (`server_startup_timeout_ms` from {source})"
+
+
+@rule("startup-timing", ids=("storage-check-slow",), needs=("sccache-log",))
+def storage_check_timing(ctx: Context) -> None:
+    """What it detects: a start-up storage check that outlasted the client's start-up timeout.
+
+    Why builds fail: the client (cargo's `sccache rustc -vV` probe, say) gives up after the
+    timeout while the server is still talking to the remote cache, so the build stops before
+    any code is compiled.
+    Fix: raise `server_startup_timeout_ms` in the sccache config file, make the backend or proxy
+    reachable and fast, or start the server ahead of the build (`sccache --start-server`).
+    """
+    timeout_s = ctx.facts["startup_timeout_ms"] / 1000
+    client_gave_up = any(ctx.has_finding(i) or ctx.matched(i) for i in CLIENT_GAVE_UP)
+    measured = []
+    for segment in startup_segments(ctx):
+        began = segment.began
+        end_record = segment.ended
+        end_time = end_record.time if end_record else ctx.scan.last_time.get(segment.source) if ctx.scan else None
+        duration = seconds_between(began.time, end_time)
+        if duration is not None:
+            measured.append((duration, segment, end_record, end_time))
+    if not measured:
+        return
+    duration, segment, end_record, end_time = max(measured, key=lambda item: item[0])
+    ctx.facts["storage_check_s"] = round(duration, 3)
+    ctx.fact_sources["storage_check_s"] = f"{segment.source}:{segment.began.line}"
+    backend = ctx.facts.get("backend", "remote")
+    how_ended = _how_ended(end_record, end_time)
+    evidence = [Evidence.of(r) for r in (segment.start, segment.init, end_record) if r is not None]
+    if end_record is None and client_gave_up and duration <= timeout_s:
+        summary = (f"The server's start-up storage check against the {backend} cache began at "
+                   f"{clock(segment.began.time)} (`{_short(segment.began.text)}`) and had not finished when the "
+                   f"log ends at {clock(end_time)}; the server binds its port only after the check, and the "
+                   f"client gave up after its start-up timeout of {_timeout_words(ctx)}.")
+        ctx.add("storage-check-slow", confidence=0.85,
+                reason=f"storage check unfinished at the end of the log; client timed out after {timeout_s:g} s",
+                summary=summary, evidence=evidence)
+    elif duration > timeout_s:
+        summary = (f"The server's start-up storage check against the {backend} cache took {duration:.1f} s "
+                   f"(`{_short(segment.began.text)}` at {clock(segment.began.time)} → {how_ended}), longer than "
+                   f"the client's start-up timeout of {_timeout_words(ctx)}.")
+        if client_gave_up:
+            summary += " The client gave up before the server listened; the build never reached the compiler."
+        ctx.add("storage-check-slow", confidence=0.92 if client_gave_up else 0.7,
+                reason=f"storage check {duration:.1f} s > start-up timeout {timeout_s:g} s",
+                summary=summary, evidence=evidence)
+    elif client_gave_up:
+        ctx.rule_out("storage-check-slow",
+                     f"the storage check took {duration:.1f} s, within the {timeout_s:g} s start-up timeout",
+                     evidence)
+
+
+def _how_ended(record: Record | None, end_time: str | None) -> str:
+    if record is None:
+        return f"still running when the log ends at {clock(end_time)}"
+    return f"`{_short(record.text)}` at {clock(record.time)}"
+
+
+def _short(text: str, limit: int = 90) -> str:
+    line = text.split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+@rule("idle-timeout", ids=("server-idle-timeout",), needs=("sccache-log",))
+def idle_shutdown(ctx: Context) -> None:
+    """What it detects: the server shut itself down after `SCCACHE_IDLE_TIMEOUT` seconds without a request.
+
+    Why builds fail: during one very long compile or link no request reaches the server; when
+    the idle timer fires, the server exits and clients still using it lose their channel.
+    After a finished build an idle shutdown is normal and reported as benign.
+    Fix: raise `SCCACHE_IDLE_TIMEOUT` (seconds; 0 = never) for long builds, set before the server starts.
+    """
+    idle_s = ctx.facts["idle_timeout_s"]
+    failure_after = any(ctx.matched(i) for i in ("ipc-broken", "server-exited-midbuild"))
+    for record in ctx.events("server-shutdown", "sccache-log"):
+        if "idle" not in record.text:
+            continue
+        previous = ctx.scan.previous.get((record.source, record.line)) if ctx.scan else None
+        if previous is not None and "shutdown" in previous.text and "handle_client" in previous.text:
+            continue  # an explicit --stop-server request, not the idle timer
+        gap = seconds_between(previous.time, record.time) if previous else None
+        if gap is not None and gap + 1 < idle_s:
+            continue
+        gap_words = f"{gap:.0f} s after the last request" if gap is not None else "after a quiet period"
+        summary = (f"The server shut down for idleness {gap_words} (idle timeout {idle_s} s, "
+                   f"{ctx.fact_sources.get('idle_timeout_s', 'default')}).")
+        ctx.add("server-idle-timeout", confidence=0.8 if failure_after else 0.5,
+                role=None if failure_after else "benign",
+                reason=f"idle shutdown at {clock(record.time)}", summary=summary,
+                evidence=[Evidence.of(record)])
+        return

@@ -1,0 +1,55 @@
+"""Version knowledge: the sccache in use sits in a range with a known defect matching the symptoms."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from analyzer.diagnose import rule
+from analyzer.diagnose.context import Context
+
+DEFECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "known_defects.toml"
+
+
+@cache
+def known_defects() -> tuple[dict, ...]:
+    with open(DEFECTS_FILE, "rb") as handle:
+        return tuple(tomllib.load(handle).get("defect", []))
+
+
+def version_tuple(text: str) -> tuple[int, ...] | None:
+    parts = []
+    for piece in str(text).strip().lstrip("v").split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts) if parts else None
+
+
+@rule("known-defects", ids=("sccache-known-defect",), needs=())
+def known_defect(ctx: Context) -> None:
+    """What it detects: an sccache version inside a range with a known defect whose symptoms are present.
+
+    Why builds fail: the configuration may be right and the version wrong.
+    Fix: upgrade to the fixed version the finding names (or a later one).
+    """
+    version = version_tuple(ctx.facts.get("sccache_version", ""))
+    if version is None:
+        return
+    for defect in known_defects():
+        low, high = version_tuple(defect["affected_from"]), version_tuple(defect["affected_to"])
+        if not (low <= version <= high):
+            continue
+        if defect.get("backend") and ctx.facts.get("backend") not in (None, defect["backend"]):
+            continue
+        present = [s for s in defect["symptoms"] if ctx.has_finding(s) or ctx.matched(s)]
+        if not present:
+            continue
+        fixed = f"fixed in {defect['fixed_in']}" if defect["fixed_in"] else "no fixed release known"
+        ctx.add("sccache-known-defect", confidence=0.7,
+                reason=f"sccache {ctx.facts['sccache_version']} is in {defect['affected_from']}–{defect['affected_to']} ({fixed})",
+                summary=f"{defect['title']} ({defect['reference']}): {defect['detail']} This bundle's sccache is "
+                        f"{ctx.facts['sccache_version']}; {fixed}.")
+        return

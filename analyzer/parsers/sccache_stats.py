@@ -1,0 +1,256 @@
+"""`sccache --show-stats` / `--show-adv-stats` text, its JSON form, and the block
+`--stop-server` prints after `Stopping sccache server...`.
+
+Text: a name column, then the value right-aligned after two or more blanks:
+    Cache hits rate                   50.00 %
+    Cache location                  Local disk: "/home/dev/.cache/sccache"
+The `Non-cacheable reasons:` block lists `reason   count` rows up to a blank line; each becomes
+a record named `Non-cacheable reason: <reason>`. JSON (`--stats-format=json`, one line):
+    {"stats":{"compile_requests":12,...,"not_cached":{"missing input":8}},"version":"0.16.0",...}
+JSON keys are mapped to the text labels so later stages see one vocabulary.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+
+from analyzer.parsers import Item, register
+from analyzer.records import Fact, Problem, Record, fields
+
+KIND = "sccache-stats"
+MAX_JSON_CHARS = 4 * 1024 * 1024
+GIVE_UP_AFTER = 20
+
+# Cache hits (Rust)                     1
+ROW = re.compile(r"^(?P<name>\S(?:.*?\S)?)\s{2,}(?P<value>\S.*?)\s*$")
+# Non-cacheable reasons:
+REASONS_HEADER = re.compile(r"^Non-cacheable reasons:\s*$")
+# Successful distributed compiles
+DIST_HEADER = re.compile(r"^Successful distributed compiles\s*$")
+# [2026-11-21T05:55:09Z DEBUG sccache::commands] request_stats  (client debug lines around the table)
+LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d[T ]")
+# Lines that are neither a stat nor garbage: client chatter printed with the table.
+CHATTER = re.compile(r"^(?:Stopping sccache server\.\.\.|sccache: |Run with SCCACHE_LOG=|\s)")
+# 0.026 s | 50.00 % | 10 GiB | 5 KiB | 123 bytes | 12
+NUMBER = re.compile(r"^(?P<num>-?\d+(?:\.\d+)?)\s*(?P<unit>s|%|B|bytes|KiB|MiB|GiB|TiB|kB|MB|GB|TB)?$")
+UNIT_BYTES = {"B": 1, "bytes": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "TiB": 1024**4,
+              "kB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4}
+# Local disk: "/x" | s3, name: bucket, prefix: /x/ | Redis, name: ..., prefix: ...
+BACKENDS = {"local disk": "disk", "s3": "s3", "oss": "oss", "gcs": "gcs", "azblob": "azure", "azure": "azure",
+            "redis": "redis", "memcached": "memcached", "webdav": "webdav", "ghac": "gha", "gha": "gha", "cos": "cos"}
+
+_SNIFF_LABELS = ("Compile requests", "Cache hits", "Cache misses", "Cache location", "Non-cacheable calls",
+                 "Cache write errors", "Version (client)", "Max cache size")
+
+
+def snake(name: str) -> str:
+    """`Cache hits (Rust)` -> `cache_hits_rust`: the suffix of a `stats.` fact."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def numeric(value: str) -> int | float | None:
+    """`50.00 %` -> 50.0, `0.026 s` -> 0.026, `10 GiB` -> bytes, `12` -> 12, else None."""
+    match = NUMBER.match(value.strip())
+    if not match:
+        return None
+    number = float(match["num"]) if "." in match["num"] else int(match["num"])
+    unit = match["unit"]
+    if unit in UNIT_BYTES:
+        return int(number * UNIT_BYTES[unit])
+    return number
+
+
+def backend_of(location: str) -> str | None:
+    head = location.split(":" if location.lower().startswith("local disk") else ",", 1)[0]
+    return BACKENDS.get(head.strip().lower())
+
+
+def stat_facts(name: str, value: str, source: str, line: int) -> Iterator[Fact]:
+    """Facts one stat states: its number, and the version / location rows."""
+    if name.startswith("Version"):
+        yield Fact("sccache_version", value.strip(), source, line)
+        return
+    if name == "Cache location":
+        yield Fact("cache_location", value.strip(), source, line)
+        backend = backend_of(value)
+        if backend:
+            yield Fact("backend", backend, source, line)
+        return
+    number = numeric(value)
+    if number is not None and not name.startswith("Non-cacheable reason:"):
+        yield Fact(f"stats.{snake(name)}", number, source, line)
+
+
+# JSON key -> text label, in the order `--show-stats` prints them.
+JSON_LABELS = (
+    ("compile_requests", "Compile requests"),
+    ("requests_executed", "Compile requests executed"),
+    ("cache_hits", "Cache hits"),
+    ("cache_misses", "Cache misses"),
+    ("cache_timeouts", "Cache timeouts"),
+    ("cache_read_errors", "Cache read errors"),
+    ("forced_recaches", "Forced recaches"),
+    ("cache_write_errors", "Cache write errors"),
+    ("cache_errors", "Cache errors"),
+    ("cache_writes", "Cache writes"),
+    ("compilations", "Compilations"),
+    ("compile_fails", "Compilation failures"),
+    ("non_cacheable_compilations", "Non-cacheable compilations"),
+    ("requests_not_cacheable", "Non-cacheable calls"),
+    ("requests_not_compile", "Non-compilation calls"),
+    ("requests_unsupported_compiler", "Unsupported compiler calls"),
+    ("dist_errors", "Failed distributed compilations"),
+)
+# average label -> (duration key, divisor key)
+JSON_AVERAGES = (
+    ("Average cache write", "cache_write_duration", "cache_writes"),
+    ("Average compiler", "compiler_write_duration", "compilations"),
+    ("Average cache read hit", "cache_read_hit_duration", "cache_hits"),
+)
+
+
+def _count(value: object) -> int | None:
+    """A plain count, or a per-language `{"counts": {"Rust": 1}}` summed like the text does."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("counts"), dict):
+        return sum(v for v in value["counts"].values() if isinstance(v, int) and not isinstance(v, bool))
+    return None
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, dict) and isinstance(value.get("secs"), int) and isinstance(value.get("nanos"), int):
+        return value["secs"] + value["nanos"] / 1e9
+    return None
+
+
+def json_rows(document: dict) -> Iterator[tuple[str, str]]:
+    """(label, value) pairs from the JSON form, named and formatted as the text form."""
+    stats = document.get("stats") if isinstance(document.get("stats"), dict) else {}
+    counts = {}
+    for key, label in JSON_LABELS:
+        count = _count(stats.get(key))
+        if count is None:
+            continue
+        counts[key] = count
+        yield label, str(count)
+        per_language = stats.get(key, {}).get("counts") if isinstance(stats.get(key), dict) else None
+        for language, n in sorted((per_language or {}).items()):
+            if n:
+                yield f"{label} ({language})", str(n)
+    if "cache_hits" in counts and "cache_misses" in counts:
+        total = counts["cache_hits"] + counts["cache_misses"]
+        yield "Cache hits rate", f"{100 * counts['cache_hits'] / total:.2f} %" if total else "-"
+    for label, duration_key, divisor_key in JSON_AVERAGES:
+        duration = _seconds(stats.get(duration_key))
+        if duration is not None:
+            divisor = counts.get(divisor_key) or 0
+            yield label, f"{duration / divisor if divisor else 0.0:.3f} s"
+    not_cached = stats.get("not_cached")
+    if isinstance(not_cached, dict):
+        for reason, n in sorted(not_cached.items(), key=lambda kv: (-_sort_count(kv[1]), kv[0])):
+            yield f"Non-cacheable reason: {reason}", str(n)
+    dist = stats.get("dist_compiles")
+    if isinstance(dist, dict):
+        for host, n in sorted(dist.items()):
+            yield f"Distributed compiles: {host}", str(n)
+    yield from _json_tail(document)
+
+
+def _sort_count(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _json_tail(document: dict) -> Iterator[tuple[str, str]]:
+    if isinstance(document.get("cache_location"), str):
+        yield "Cache location", document["cache_location"]
+    basedirs = document.get("basedirs")
+    if isinstance(basedirs, list):
+        yield "Base directories", ", ".join(map(str, basedirs)) if basedirs else "(none)"
+    if isinstance(document.get("use_preprocessor_cache_mode"), bool):
+        yield "Use direct/preprocessor mode?", "yes" if document["use_preprocessor_cache_mode"] else "no"
+    if isinstance(document.get("version"), str):
+        yield "Version (client)", document["version"]
+    for key, label in (("cache_size", "Cache size"), ("max_cache_size", "Max cache size")):
+        if isinstance(document.get(key), int) and not isinstance(document.get(key), bool):
+            yield label, f"{document[key]} bytes"
+
+
+@register
+class SccacheStatsParser:
+    kind = KIND
+
+    def sniff(self, head: str, name: str) -> float:
+        lines = head.splitlines()
+        stripped = head.lstrip()
+        if stripped.startswith("{") and '"stats"' in head and '"compile_requests"' in head:
+            return 0.95
+        labels = sum(1 for line in lines if line.startswith(_SNIFF_LABELS) and ROW.match(line))
+        if labels >= 3:
+            return 0.95
+        if labels:
+            return 0.5
+        return 0.0
+
+    def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
+        section = ""
+        misses = 0
+        stream = iter(lines)
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                section = "" if section == "reasons" else section
+                continue
+            if LOG_LINE.match(line) or CHATTER.match(line):
+                continue
+            if line.lstrip().startswith("{"):
+                yield from self._json(line, stream, number, source)
+                return
+            if REASONS_HEADER.match(line):
+                section = "reasons"
+                continue
+            if DIST_HEADER.match(line):
+                section = "dist"
+                continue
+            row = ROW.match(line)
+            if not row:
+                misses += 1
+                if misses >= GIVE_UP_AFTER:
+                    yield Problem(source, number, f"gave up after {GIVE_UP_AFTER} lines that are not stats")
+                    return
+                continue
+            misses = 0
+            name, value = row["name"], row["value"]
+            if section == "reasons":
+                name = f"Non-cacheable reason: {name}"
+            elif section == "dist":
+                name = f"Distributed compiles: {name}"
+            yield Record(source, KIND, number, line, fields=fields(name=name, value=value))
+            yield from stat_facts(name, value, source, number)
+
+    def _json(self, first: str, rest: Iterator[str], number: int, source: str) -> Iterator[Item]:
+        """Read a JSON document starting at `first` (one line, or pretty-printed over many)."""
+        text = first
+        try:
+            document = json.loads(text)
+        except ValueError:
+            document = None
+            for more in rest:
+                text += "\n" + more
+                if len(text) > MAX_JSON_CHARS:
+                    break
+                if more.rstrip().endswith("}"):
+                    try:
+                        document = json.loads(text)
+                        break
+                    except ValueError:
+                        continue
+        if not isinstance(document, dict):
+            yield Problem(source, number, "stats JSON could not be read")
+            return
+        for name, value in json_rows(document):
+            yield Record(source, KIND, number, f"{name}  {value}", fields=fields(name=name, value=value))
+            yield from stat_facts(name, value, source, number)

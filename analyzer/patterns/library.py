@@ -1,0 +1,86 @@
+"""The compiled pattern library: match records against every signature, prefilter first.
+
+`Library.match(record)` runs one multi-literal pass over `record.text`, then only the
+regexes of the blocks whose literal occurs (plus those without one), and only for
+patterns whose `applies_to` holds the record's kind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from analyzer.patterns.model import Match, Pattern, PatternError
+from analyzer.patterns.prefilter import Finder, best_finder
+from analyzer.records import Record
+
+BlockRef = tuple[int, int]  # (pattern index, block index)
+
+
+class Library:
+    """Validated patterns plus the problems found while loading them."""
+
+    def __init__(self, patterns: Iterable[Pattern], errors: Iterable[PatternError] = (),
+                 finder: Finder | None = None) -> None:
+        self.patterns: tuple[Pattern, ...] = tuple(patterns)
+        self.errors: tuple[PatternError, ...] = tuple(errors)
+        self._literals = sorted({b.prefilter for p in self.patterns for b in p.blocks if b.prefilter})
+        literal_index = {literal: i for i, literal in enumerate(self._literals)}
+        self._blocks_by_literal: dict[int, list[BlockRef]] = defaultdict(list)
+        self._always: list[BlockRef] = []
+        for pi, pattern in enumerate(self.patterns):
+            for bi, block in enumerate(pattern.blocks):
+                if block.prefilter:
+                    self._blocks_by_literal[literal_index[block.prefilter]].append((pi, bi))
+                else:
+                    self._always.append((pi, bi))
+        self._find = finder or best_finder(self._literals)
+        self._kinds: dict[str, frozenset[int]] = {}
+        for pi, pattern in enumerate(self.patterns):
+            for kind in pattern.applies_to:
+                self._kinds[kind] = self._kinds.get(kind, frozenset()) | {pi}
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def ids(self) -> list[str]:
+        """Distinct pattern ids in file order."""
+        return list(dict.fromkeys(p.id for p in self.patterns))
+
+    def by_id(self, pattern_id: str) -> list[Pattern]:
+        return [p for p in self.patterns if p.id == pattern_id]
+
+    def literals(self) -> list[str]:
+        """The prefilter literals, sorted (e.g. for a `grep -F -f` comparison)."""
+        return list(self._literals)
+
+    def match(self, record: Record, prefilter: bool = True) -> list[Match]:
+        """Every pattern that fires on `record`, in library order, with its captures."""
+        allowed = self._kinds.get(record.kind)
+        if not allowed:
+            return []
+        text = record.text
+        if prefilter:
+            refs = list(self._always)
+            for literal in self._find(text):
+                refs.extend(self._blocks_by_literal[literal])
+        else:
+            refs = [(pi, bi) for pi, p in enumerate(self.patterns) for bi in range(len(p.blocks))]
+        by_pattern: dict[int, list[int]] = defaultdict(list)
+        for pi, bi in refs:
+            if pi in allowed:
+                by_pattern[pi].append(bi)
+        matches = []
+        for pi in sorted(by_pattern):
+            pattern = self.patterns[pi]
+            for bi in sorted(by_pattern[pi]):
+                captures = pattern.blocks[bi].search(text)
+                if captures is not None:
+                    matches.append(Match(pattern.id, record, captures, pattern.name))
+                    break
+        return matches
+
+    def scan(self, records: Iterable[Record]) -> Iterator[Match]:
+        """Matches for many records, streamed in record order."""
+        for record in records:
+            yield from self.match(record)

@@ -1,0 +1,117 @@
+"""The values a pattern library is made of: signatures, their match blocks, docs, and matches.
+
+All frozen, so a loaded library can be shared between threads and bundles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from analyzer.records import Record
+
+Captures = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PatternError:
+    """One problem in one pattern file, named by file and TOML key (`match[1].regex`)."""
+
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.message}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "key": self.key, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class MatchBlock:
+    """One `[[match]]` table. `prefilter` is the literal a record must contain to be tried:
+    the block's own `literal`, else one derived from the regex, else None (always tried)."""
+
+    regex: regex.Pattern
+    literal: str | None
+    prefilter: str | None
+
+    def search(self, text: str) -> Captures | None:
+        found = self.regex.search(text)
+        if found is None:
+            return None
+        return tuple((name, value) for name, value in found.groupdict().items() if value is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    text: str
+    sh: str | None = None
+    powershell: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatternDoc:
+    """The ruff-style documentation every signature carries."""
+
+    what_it_detects: str
+    why_builds_fail: str
+    fix: Fix
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One signature file (`patterns/<id>[.<variant>].toml`)."""
+
+    id: str
+    title: str
+    status: str
+    layer: str
+    default_role: str
+    severity: str
+    applies_to: frozenset[str]
+    blocks: tuple[MatchBlock, ...]
+    doc: PatternDoc
+    examples_match: tuple[str, ...]
+    examples_no_match: tuple[str, ...] = ()
+    samples: tuple[str, ...] = ()
+    event: str | None = None
+    new_id: bool = False
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """The file stem: `proxy-in-path.tunnel` for a variant, else the id."""
+        return self.path.stem if self.path else self.id
+
+    def search(self, text: str) -> Captures | None:
+        """Captures of the first block that matches `text`, or None (no prefilter)."""
+        for block in self.blocks:
+            captures = block.search(text)
+            if captures is not None:
+                return captures
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A pattern that fired on a record, with the named groups it captured.
+
+    `signature` names the file that fired (`proxy-in-path.tunnel`), for rules that care
+    which variant of an ID matched.
+    """
+
+    pattern_id: str
+    record: Record
+    captures: Captures = ()
+    signature: str = ""
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        for key, value in self.captures:
+            if key == name:
+                return value
+        return default

@@ -1,0 +1,1 @@
+"""Reports: the JSON contract (model.py) and one renderer per format."""

@@ -1,0 +1,82 @@
+"""The report as a plain dict in the stable JSON contract (schema_version "1").
+
+Every renderer reads this dict, after redaction, so what one format shows the others can too,
+and nothing unredacted reaches any output. Field order is fixed here and nothing depends on
+time of run or path of run, so the same bundle gives byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analyzer import TOOL_NAME, __version__
+from analyzer.diagnose.model import Diagnosis, Evidence, Finding
+
+SCHEMA_VERSION = "1"
+FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port", "startup_timeout_ms",
+              "idle_timeout_s", "os", "proxy", "rustc_version", "rustc_host", "cargo_version",
+              "storage_check_s", "cache_location", "cache_mode")
+
+
+def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, Any]:
+    os_name = diagnosis.facts.get("os")
+    root_causes = [f for f in diagnosis.findings if f.role == "root-cause"]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "verdict": {"layer": diagnosis.layer, "root_cause": diagnosis.root_cause, "summary": diagnosis.summary},
+        "root_causes": [_root_cause(f, library, os_name) for f in root_causes],
+        "findings": [_finding(f, library) for f in diagnosis.findings],
+        "ruled_out": [{"id": r.id, "reason": r.reason, "evidence": [e.to_json() for e in r.evidence]}
+                      for r in diagnosis.ruled_out],
+        "timeline": [e.to_json() for e in timeline],
+        "artifacts": [a.to_json() for a in bundle.artifacts] + _bundle_problems(bundle),
+        "facts": _facts(diagnosis.facts),
+        "missing": [{"artifact": m.artifact, "collect": m.collect, "would_enable": list(m.would_enable)}
+                    for m in diagnosis.missing if m.would_enable],
+        "redactions": {"count": 0, "kinds": []},
+    }
+
+
+def _evidence(items: list[Evidence]) -> list[dict[str, Any]]:
+    return [e.to_json() for e in items]
+
+
+def _finding(finding: Finding, library) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "role": finding.role,
+        "title": library.title(finding.id),
+        "confidence": round(finding.confidence, 2),
+        "layer": finding.layer or library.layer(finding.id),
+        "reason": finding.reason,
+        "summary": finding.summary,
+        "evidence": _evidence(finding.evidence),
+    }
+
+
+def _root_cause(finding: Finding, library, os_name: str | None) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "confidence": round(finding.confidence, 2),
+        "title": library.title(finding.id),
+        "summary": finding.summary or library.title(finding.id),
+        "reason": finding.reason,
+        "layer": finding.layer or library.layer(finding.id),
+        "evidence": _evidence(finding.evidence),
+        "remediation": library.remediation(finding.id, os_name),
+    }
+
+
+def _facts(facts: dict[str, Any]) -> dict[str, Any]:
+    ordered = {name: facts[name] for name in FACT_ORDER if name in facts}
+    for name in sorted(facts):
+        if name not in ordered:
+            ordered[name] = facts[name]
+    return {k: (v if isinstance(v, (int, float, bool)) or v is None else str(v)) for k, v in ordered.items()}
+
+
+def _bundle_problems(bundle) -> list[dict[str, Any]]:
+    """Members that could not be opened at all still appear in the inventory, with their reason."""
+    return [{"path": p.source, "kind": "unreadable", "encoding": "", "records": 0,
+             "problems": [{"line": None, "reason": p.reason}]} for p in bundle.problems]

@@ -1,0 +1,45 @@
+"""The single streaming pass: match every record once, keep only what later stages need.
+
+`Scan.keep` is handed to `ingest.read_bundle`; it runs the pattern library on each record
+as it streams by, remembers per-source time bounds and, for every kept record, the
+record that came just before it (the idle-timeout rule needs "last activity before
+shutdown" without keeping the whole log).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analyzer.ingest import default_keep
+from analyzer.records import Record
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    time: str | None
+    text: str
+
+
+@dataclass
+class Scan:
+    library: object | None
+    matches: list = field(default_factory=list)
+    first_time: dict[str, str] = field(default_factory=dict)
+    last_time: dict[str, str] = field(default_factory=dict)
+    previous: dict[tuple[str, int], Previous] = field(default_factory=dict)
+    _last: dict[str, Previous] = field(default_factory=dict)
+
+    def keep(self, record: Record) -> bool:
+        found = self.library.match(record) if self.library is not None else []
+        if found:
+            self.matches.extend(found)
+        keep = bool(found) or default_keep(record)
+        if keep:
+            last = self._last.get(record.source)
+            if last is not None:
+                self.previous[(record.source, record.line)] = last
+        if record.time:
+            self.first_time.setdefault(record.source, record.time)
+            self.last_time[record.source] = record.time
+        self._last[record.source] = Previous(record.time, record.text[:300])
+        return keep

@@ -1,0 +1,81 @@
+"""Timestamps as artifacts write them -> the ISO 8601 UTC strings records carry.
+
+Every timestamp leaves here as `2026-11-21T05:23:31Z` or, when the source had a
+fraction, `2026-11-21T05:23:31.123Z` (milliseconds; longer fractions are cut, never
+rounded, so ordering inside one log is kept). Offsets are converted to UTC. A
+timestamp without a zone (fern's `[2017-09-28][11:39:11]`, plain `2026-11-21 05:23:31`)
+is taken as UTC: the artifact does not say more, and the machine's zone is unknown.
+
+Accepted shapes:
+    2026-11-21T05:23:31Z                 env_logger (sccache >= 0.2.14)
+    2026-11-21T05:23:31.123Z             env_logger with SCCACHE_LOG_MILLIS
+    2026-11-21T05:23:31.123456+00:00     RFC 3339 with offset, any fraction length
+    2026-11-21 05:23:31                  space separator, no zone
+    2017-09-28 / 11:39:11                fern's separate date and time (`from_date_time`)
+    20261121052331                       PowerShell transcript `Start time:`
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+# 2026-11-21T05:23:31.123456+08:00 | 2026-11-21 05:23:31Z | 2026-11-21T05:23:31
+RFC3339 = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}:\d{2})"
+    r"(?:[.,](?P<frac>\d{1,9}))?"
+    r"\s*(?P<zone>Z|z|UTC|[+-]\d{2}:?\d{2})?"
+)
+
+# 20261121052331 (PowerShell transcript header)
+COMPACT = re.compile(r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})")
+
+
+def format_utc(moment: datetime, millis: bool = False) -> str:
+    """Render an aware or naive (taken as UTC) datetime in the record contract's form."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if millis:
+        text += f".{moment.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+def _offset(zone: str | None) -> timedelta:
+    if not zone or zone in ("Z", "z", "UTC"):
+        return timedelta(0)
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    return sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
+
+
+def from_parts(date: str, time: str, frac: str | None = None, zone: str | None = None) -> str | None:
+    """Build the ISO UTC string from split parts; None when the values are impossible
+    (month 13, hour 25) rather than raising, so a parser can report a Problem."""
+    try:
+        moment = datetime.strptime(f"{date} {time}", "%Y-%m-%d %H:%M:%S")
+        offset = _offset(zone)
+    except ValueError:
+        return None
+    if abs(offset) >= timedelta(hours=24):
+        return None
+    if frac:
+        moment = moment.replace(microsecond=int(frac[:6].ljust(6, "0")))
+    return format_utc(moment - offset, millis=bool(frac))
+
+
+def parse_timestamp(text: str) -> str | None:
+    """Parse one timestamp (the whole string, surrounding blanks allowed) or return None."""
+    text = text.strip()
+    match = RFC3339.fullmatch(text)
+    if match:
+        return from_parts(match["date"], match["time"], match["frac"], match["zone"])
+    match = COMPACT.fullmatch(text)
+    if match:
+        return from_parts(f"{match['y']}-{match['mo']}-{match['d']}", f"{match['h']}:{match['mi']}:{match['s']}")
+    return None
+
+
+def from_date_time(date: str, time: str) -> str | None:
+    """fern (sccache <= 0.2.5) writes `[2017-09-28][11:39:11]`: local time, no zone."""
+    return from_parts(date, time)

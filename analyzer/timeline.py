@@ -1,0 +1,72 @@
+"""One cross-source timeline: anchors and matched lines from every artifact, in UTC.
+
+Timed records sort by time. An untimed record inherits the time of the last timed record
+before it in the same file (marked `time_estimated`); files with no times at all keep
+their order and `time: null`, and renderers place them by order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analyzer.records import Record
+
+MAX_EVENTS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    time: str | None
+    time_estimated: bool
+    source: str
+    kind: str
+    line: int
+    event: str
+    text: str
+    order: int
+
+    def to_json(self) -> dict:
+        return {"time": self.time, "time_estimated": self.time_estimated, "source": self.source,
+                "kind": self.kind, "line": self.line, "event": self.event, "text": self.text}
+
+
+def build_timeline(bundle, matches, library) -> list[TimelineEvent]:
+    labels: dict[tuple[str, int], str] = {}
+    for match in matches:
+        key = (match.record.source, match.record.line)
+        label = library.event_label(match.pattern_id) if library is not None else match.pattern_id
+        labels.setdefault(key, label or match.pattern_id)
+    events: list[TimelineEvent] = []
+    order = 0
+    for artifact in bundle.artifacts:
+        last_time: str | None = None
+        for record in sorted(artifact.records, key=lambda r: r.line):
+            label = record.event or labels.get((record.source, record.line))
+            if record.time:
+                last_time = record.time
+            if not label:
+                continue
+            order += 1
+            events.append(TimelineEvent(record.time or last_time, record.time is None and last_time is not None,
+                                        record.source, record.kind, record.line, label, _first_line(record), order))
+    events = _dedupe(events)
+    events.sort(key=lambda e: (e.time is None, e.time or "", e.order if e.time is None else 0, e.source, e.line))
+    if len(events) > MAX_EVENTS:
+        events = events[:MAX_EVENTS]
+    return events
+
+
+def _dedupe(events: list[TimelineEvent]) -> list[TimelineEvent]:
+    seen: set[tuple[str, int]] = set()
+    unique = []
+    for event in events:
+        key = (event.source, event.line)
+        if key not in seen:
+            seen.add(key)
+            unique.append(event)
+    return unique
+
+
+def _first_line(record: Record, limit: int = 300) -> str:
+    line = record.text.split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"

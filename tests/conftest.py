@@ -1,0 +1,23 @@
+"""Shared fixtures: walk a bundle and see what came out."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.bundle import DEFAULT_LIMITS, Limits, iter_bundle
+
+
+def walk_bundle(inputs: list, limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str, bytes], list[str]]:
+    """Read every member in full; return {path: bytes} and the problems as `source: reason`."""
+    problems: list = []
+    contents: dict[str, bytes] = {}
+    for member in iter_bundle([str(i) for i in inputs], limits, problems):
+        with member.open() as stream:
+            contents[member.path] = stream.read()
+        problems.extend(member.problems)
+    return contents, [f"{p.source}: {p.reason}" for p in problems]
+
+
+@pytest.fixture
+def walk():
+    return walk_bundle

@@ -1,0 +1,117 @@
+"""build-output parser: real CMake+ninja and make logs through sccache, an MSBuild log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.ingest import keep_all, read_bundle
+from analyzer.parsers import choose
+from analyzer.parsers.build_output import BuildOutputParser
+from analyzer.records import Fact, Problem, Record
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "build-output"
+PARSER = BuildOutputParser()
+
+
+def parse(lines, source="build.log"):
+    items = list(PARSER.parse(lines, source))
+    return ([i for i in items if isinstance(i, Record)],
+            [i for i in items if isinstance(i, Fact)],
+            [i for i in items if isinstance(i, Problem)])
+
+
+def fixture_lines(name):
+    return (FIXTURES / name).read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
+def test_every_fixture_is_chosen_as_build_output(name):
+    head = (FIXTURES / name).read_text(encoding="utf-8")[:16000]
+    assert choose(head, name)[0] == "build-output"
+
+
+@pytest.mark.parametrize("head", [
+    "[2026-11-21T05:23:31Z INFO  sccache::server] start_server: 127.0.0.1:4226\n",
+    "Compile requests                     12\nCache hits                            1\n",
+    "rustc 1.95.0 (59807616e 2026-04-14)\nhost: x86_64-unknown-linux-gnu\n",
+    '{"rustc_fingerprint":1,"outputs":{},"successes":{}}',
+    "sccache: error: Timed out waiting for server startup\n",
+    "",
+])
+def test_sniff_rejects_other_kinds(head):
+    assert PARSER.sniff(head, "x.txt") == 0.0
+
+
+def test_sniff_leaves_cargo_output_to_cargo():
+    head = ("   Compiling tinycrate v0.1.0 (/home/dev/tinycrate)\n"
+            "error: could not compile `tinycrate` (lib) due to 1 previous error\n")
+    assert PARSER.sniff(head, "build.log") < 0.3
+
+
+def test_ninja_log():
+    records, facts, problems = parse(fixture_lines("cmake-ninja-compile-error.txt"))
+    assert problems == [] and facts == []
+    assert len(records) == 30
+    failed = records[10]
+    assert (failed.line, failed.text, failed.time, failed.level, failed.target, failed.end_line, failed.event) == \
+        (11, "FAILED: CMakeFiles/app.dir/main.c.o ", None, None, None, None, "build-error")
+    assert failed.get("tool") == "ninja"
+    assert records[0].get("tool") == "cmake"
+    assert [r.line for r in records if r.event] == [11, 30]
+    assert records[-1].text == "ninja: build stopped: subcommand failed."
+
+
+def test_client_debug_lines_keep_their_time():
+    records, _, _ = parse(fixture_lines("cmake-ninja-compile-error.txt"))
+    logged = records[12]
+    assert (logged.time, logged.level, logged.target) == ("2026-11-21T05:55:26Z", "DEBUG", "sccache::config")
+    assert logged.text.startswith("Attempting to read config file")
+    assert logged.get("tool") == "ninja"
+
+
+def test_make_log():
+    records, _, problems = parse(fixture_lines("make-compile-error.txt"))
+    assert problems == [] and len(records) == 43
+    errors = [r for r in records if r.event == "build-error"]
+    assert [r.text for r in errors] == [
+        "gmake[2]: *** [CMakeFiles/app.dir/build.make:76: CMakeFiles/app.dir/main.c.o] Error 1",
+        "gmake[1]: *** [CMakeFiles/Makefile2:111: CMakeFiles/app.dir/all] Error 2",
+        "gmake: *** [Makefile:91: all] Error 2",
+    ]
+    assert {r.get("tool") for r in errors} == {"make"}
+
+
+def test_msbuild_log():
+    records, _, problems = parse(fixture_lines("msbuild-cl-failed.txt"))
+    assert problems == [] and len(records) == 22
+    errors = [r for r in records if r.event == "build-error"]
+    assert [r.line for r in errors] == [8, 12, 16, 21]
+    assert errors[0].text.strip() == "sccache: error: failed to execute compile"
+    assert "error MSB6006: \"cl.exe\" exited with code 2." in errors[1].text
+    assert {r.get("tool") for r in records} == {"msbuild"}
+
+
+def test_launcher_setting_is_cmake():
+    records, _, _ = parse(["-- Check for working C compiler: /usr/bin/sccache",
+                           "CMAKE_C_COMPILER_LAUNCHER=/usr/bin/sccache", "CMake Error at CMakeLists.txt:3 (project):"])
+    assert [r.get("tool") for r in records] == ["cmake"] * 3
+    assert [r.event for r in records] == [None, None, "build-error"]
+
+
+def test_truncated_file_keeps_complete_lines():
+    records, _, problems = parse(fixture_lines("make-compile-error.txt")[:39] + ["gmake[1]: *** [CMakeFiles/Make"])
+    assert problems == [] and len(records) == 40
+
+
+@pytest.mark.parametrize("lines", [["\x00\x01", "[", "[1/", "FAILED:", "[2026-13-45T99:99:99Z INFO  x] y"], []])
+def test_garbage_never_raises(lines):
+    parse(lines)
+
+
+def test_end_to_end_through_read_bundle():
+    bundle = read_bundle([str(FIXTURES / "cmake-ninja-compile-error.txt")], keep_all)
+    [artifact] = bundle.artifacts
+    assert artifact.kind == "build-output"
+    assert artifact.record_count == 30 and artifact.problems == []
