@@ -33,7 +33,7 @@ from typing import BinaryIO
 from analyzer.records import Problem
 
 HEAD = 512  # enough to recognise every container format below
-COMPRESSED = {"gzip": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
+COMPRESSED = {"gzip": lambda f: gzip.GzipFile(fileobj=f), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
 
 
@@ -218,8 +218,7 @@ def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
 
 def _walk_stream(stream: BinaryIO, label: str, state: WalkState) -> Iterator[Member]:
     """Standard input or a pipe: a plain text stream, or an archive of any kind."""
-    if state.admit(label):
-        yield from _member_or_nested(label, None, lambda: stream, state, depth=0, inner_prefix="")
+    yield from _member_or_nested(label, None, lambda: stream, state, depth=0, inner_prefix="")
 
 
 def _walk_dir(root: Path, prefix: str, state: WalkState) -> Iterator[Member]:
@@ -255,8 +254,6 @@ def _walk_dir(root: Path, prefix: str, state: WalkState) -> Iterator[Member]:
 def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool) -> Iterator[Member]:
     """A file on disk. The members of an archive given alone are named without its name
     in front (`top_level`); otherwise as `name.zip!/member`."""
-    if not state.admit(rel):
-        return
     try:
         with open(path, "rb") as handle:
             head = handle.read(HEAD)
@@ -268,6 +265,8 @@ def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool) -> Itera
                 return
     except OSError as error:
         state.problem(rel, f"cannot read: {error.strerror or error}")
+        return
+    if not state.admit(rel):
         return
     member = Member(rel, path.stat().st_size, lambda: open(path, "rb"))
     member.open = _bounded(member, state, member.open, owns=True)
@@ -344,7 +343,7 @@ def _walk_tar(handle: BinaryIO, prefix: str, state: WalkState, depth: int, compr
 def _walk_compressed(handle: BinaryIO, kind: str, prefix: str, label: str, state: WalkState,
                      depth: int) -> Iterator[Member]:
     """`.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, or one compressed file such as `server.log.gz`."""
-    stream = COMPRESSED[kind](fileobj=handle)
+    stream = COMPRESSED[kind](handle)
     head = _read_head(stream)
     if sniff_archive(head) == "tar":
         yield from _walk_tar(_Prepended(head, stream), prefix, state, depth, compressed=True)  # type: ignore[arg-type]

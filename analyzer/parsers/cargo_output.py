@@ -57,6 +57,8 @@ COULD_NOT_COMPILE = re.compile(r"^could not compile `(?P<crate>[^`]+)`(?: \((?P<
 # `ok` (lib) generated 1 warning (run `cargo fix --lib -p ok` to apply 1 suggestion)
 GENERATED = re.compile(r"^`(?P<crate>[^`]+)` \((?P<target>[^)]*)\) generated (?P<count>\d+) warnings?")
 TARGET_INFO = "failed to run `rustc` to learn about"
+# `$ cargo build -v`, `PS C:\proj> cargo check -p api-server` (a pasted command line)
+PROMPT = re.compile(r"^(?:\$|PS [^>]*>|[A-Za-z]:\\[^>]*>|>)\s*(?P<command>cargo(?:\.exe)?\b.*)$")
 # C:\Users\dev, D:/src, `rustc.exe`
 WINDOWS_HINT = re.compile(r"\b[A-Za-z]:[\\/]|\.exe\b|\bexit code: ")
 STREAM_START = ("--- stdout", "--- stderr")
@@ -151,9 +153,13 @@ class _Assembler:
             return
         if WINDOWS_HINT.search(text):
             yield from self._fact("os", "windows", number)
-        if PROGRESS.match(text) or DIAGNOSTIC.match(text):
+        if PROGRESS.match(text) or DIAGNOSTIC.match(text) or PROMPT.match(text):
             yield from self._close()
-            if PROGRESS.match(text):
+            prompt = PROMPT.match(text)
+            if prompt:
+                yield Record(self.source, KIND, number, text, target="shell", end_line=number,
+                             fields=fields(command=prompt["command"]))
+            elif PROGRESS.match(text):
                 yield from self._emit(self._progress(number, text))
             else:
                 self.block = _Block(number, number, [text])

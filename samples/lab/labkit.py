@@ -211,6 +211,18 @@ class Lab:
                 ours.add(pid)
         return ours
 
+    def server_pids(self) -> list[int]:
+        """Our sccache daemons: the server runs as the bare binary, without arguments."""
+        found = []
+        for pid in self.sccache_pids():
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if len([a for a in argv if a]) == 1:
+                found.append(pid)
+        return found
+
     def sccache_pids(self) -> list[int]:
         """Live sccache processes started from this lab's private venvs (never anyone else's)."""
         found = []
@@ -345,6 +357,11 @@ class Lab:
         self.stop_server(env)
         time.sleep(0.5)
         self.kill_leftovers()
+        for pid in find_pids(re.escape(str(self.tmp))):  # e.g. rustc orphaned by a killed server
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         for lst in self.listeners:
             lst.close()
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from analyzer.ingest import keep_all, read_bundle
-from analyzer.parsers import choose
-from analyzer.parsers.build_output import BuildOutputParser
+from analyzer.parsers import choose, get
 from analyzer.records import Fact, Problem, Record
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "build-output"
-PARSER = BuildOutputParser()
+# Through the registry, so every kind is loaded before `choose` compares them.
+PARSER = get("build-output")
 
 
 def parse(lines, source="build.log"):

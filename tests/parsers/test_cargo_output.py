@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from analyzer.ingest import keep_all, read_bundle
-from analyzer.parsers import choose
 from analyzer.parsers.cargo_output import CargoOutputParser, wrapper_of
 from analyzer.records import Fact, Problem, Record, fields
 
@@ -227,6 +226,15 @@ def test_truncated_mid_diagnostic(tmp_path):
     assert [p.line for p in artifact.problems] == [15]
     assert "truncated" in artifact.problems[0].reason
     assert artifact.records[-1].text == "error[E0425]: cannot find value `y` in this scope\n --> src/main.rs:3:20"
+
+
+def test_a_pasted_command_line_ends_the_stderr_block():
+    records, _facts, problems = parse_text(
+        f"$ cargo build\nerror: process didn't exit successfully: `sccache {RUSTC} -vV` (exit status: 2)\n"
+        + TIMEOUT_STDERR + "\n\n$ cargo build\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.10s\n")
+    assert problems == []
+    assert [(r.line, r.end_line, r.target) for r in records] == [(1, 1, "shell"), (2, 5, "cargo"), (7, 7, "shell"), (8, 8, "cargo")]
+    assert records[0].get("command") == "cargo build"
 
 
 def test_truncated_after_stderr_marker():

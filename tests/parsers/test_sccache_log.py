@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from analyzer.ingest import keep_all, read_bundle
-from analyzer.parsers import choose
-from analyzer.parsers.sccache_log import SccacheLogParser
+from analyzer.parsers import choose, get
 from analyzer.records import Fact, Problem, Record
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sccache-log"
-PARSER = SccacheLogParser()
+# Through the registry, so every kind is loaded before `choose` compares them.
+PARSER = get("sccache-log")
 
 
 def parse(lines, source="x.log"):

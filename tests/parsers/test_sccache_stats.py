@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from analyzer.ingest import keep_all, read_bundle
-from analyzer.parsers import choose
-from analyzer.parsers.sccache_stats import SccacheStatsParser, numeric
+from analyzer.parsers import choose, get
 from analyzer.records import Fact, Problem, Record
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sccache-stats"
-PARSER = SccacheStatsParser()
+# Through the registry, so every kind is loaded before `choose` compares them.
+PARSER = get("sccache-stats")
 
 
 def parse(lines, source="stats.txt"):
@@ -129,8 +129,9 @@ def test_remote_backend_stats():
 
 @pytest.mark.parametrize("value,expected", [("12", 12), ("50.00 %", 50.0), ("0.026 s", 0.026),
                                              ("123 MiB", 123 * 1024**2), ("-", None), ("yes", None)])
-def test_numeric(value, expected):
-    assert numeric(value) == expected
+def test_values_become_numbers(value, expected):
+    _, facts, _ = parse([f"Some stat                   {value}"])
+    assert facts.get("stats.some_stat") == expected
 
 
 def test_truncated_file_keeps_complete_rows():

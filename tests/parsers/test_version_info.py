@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from analyzer.ingest import keep_all, read_bundle
-from analyzer.parsers import choose
-from analyzer.parsers.version_info import VersionInfoParser
+from analyzer.parsers import choose, get
 from analyzer.records import Fact, Problem, Record
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "version-info"
-PARSER = VersionInfoParser()
+# Through the registry, so every kind is loaded before `choose` compares them.
+PARSER = get("version-info")
 
 RUSTC_VV = ["rustc 1.95.0 (59807616e 2026-04-14)", "binary: rustc",
             "commit-hash: 59807616e1fa2540724bfbac14d7976d7e4a3860", "commit-date: 2026-04-14",

@@ -1,0 +1,34 @@
+"""Every sample bundle under samples/ gets the diagnosis its expected.json records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer.analysis import analyze
+from tests.expectations import check_expected
+from tests.shared import knowledge
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/expected.json") if (p.parent / "bundle").is_dir())
+
+
+def test_there_are_samples():
+    assert len(SAMPLE_DIRS) >= 1
+
+
+@pytest.mark.parametrize("sample", SAMPLE_DIRS, ids=[p.name for p in SAMPLE_DIRS])
+def test_sample_diagnosis(sample: Path):
+    expected = json.loads((sample / "expected.json").read_text(encoding="utf-8"))
+    report = analyze([str(sample / "bundle")], knowledge()).report
+    problems = check_expected(report, expected)
+    assert not problems, f"{sample.name}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("sample", SAMPLE_DIRS, ids=[p.name for p in SAMPLE_DIRS])
+def test_sample_artifacts_are_all_recognised(sample: Path):
+    report = analyze([str(sample / "bundle")], knowledge()).report
+    unknown = [a["path"] for a in report["artifacts"] if a["kind"] in ("unknown", "unreadable")]
+    assert not unknown, f"{sample.name}: files no parser claimed: {unknown}"
