@@ -134,7 +134,7 @@ class DecodedStream:
             self._line = number
             line = piece if unit == "characters" else self._decode_line(piece, number, truncated)
             if truncated:
-                self._note_truncated(number, f"line {number} longer than {MAX_LINE} {unit}; truncated")
+                self._note_truncated(number, f"longer than {MAX_LINE} {unit}; truncated")
             yield strip_terminal_escapes(line)
 
     def _note_truncated(self, line: int, reason: str) -> None:

@@ -1,7 +1,10 @@
 """Take secrets out of everything a report carries, before any rendering.
 
 Names stay visible, values become `«redacted»`: `AWS_SECRET_ACCESS_KEY=«redacted»`,
-`http://user:«redacted»@proxy:8080`. The report says how many values of which kinds went.
+`ALIBABA_CLOUD_ACCESS_KEY_SE... «redacted»` (a PowerShell `Get-ChildItem env:` row),
+`http://user:«redacted»@proxy:8080`. The report's `redactions` says how many values went and of
+which kinds. Ordinary values next to secret-sounding names stay (`SCCACHE_OSS_KEY_PREFIX=acme`,
+`SCCACHE_S3_NO_CREDENTIALS=true`, `Hash key: 5f3c…`): a report nobody can read helps no one.
 """
 
 from __future__ import annotations
@@ -13,52 +16,80 @@ import regex
 
 MASK = "«redacted»"
 
-# Variable/key names whose value is a secret. e.g. AWS_SECRET_ACCESS_KEY, SCCACHE_REDIS_PASSWORD
+# Names whose value is a secret: AWS_SECRET_ACCESS_KEY, SCCACHE_REDIS_PASSWORD, CARGO_REGISTRY_TOKEN,
+# ALIBABA_CLOUD_ACCESS_KEY_SECRET, cache.s3.secret_access_key, Authorization
 SECRET_NAME = regex.compile(
-    r"(?i)(?:SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY(?!_ID)|API_KEY|AUTH|SIGNATURE"
-    r"|CONNECTION_STRING|SESSION_KEY)")
-# NAME=value, NAME: value, NAME   value (PowerShell table), "NAME": "value", NAME = "value" (TOML)
+    r"(?i)(?:SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY(?!_ID)|API_KEY"
+    r"|(?:^|[_.\-])AUTH(?:[_.\-]|$)|AUTHORIZATION|SIGNATURE|CONNECTION_STRING|SESSION_KEY|SAS_KEY)")
+# Names that sound secret but hold a switch, a location or an identifier: SCCACHE_S3_NO_CREDENTIALS
+BENIGN_NAME_END = ("_FILE", "_PATH", "_DIR", "_URL", "_ENABLED", "_NO_CREDENTIALS", "_PREFIX", "_ID",
+                   "_TYPE", "_MODE", "_HELPER", "_PROVIDER", "_PROCESS", "_EXPIRATION", "_EXPIRY")
+# `*_KEY` names (SCCACHE_AZURE_KEY, OSS_KEY) are secret only when the value looks like a key.
+KEY_NAME = regex.compile(r"(?i)[a-z0-9][_.\-]KEY$")
+KEY_LIKE = regex.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}$")
+PLACEHOLDERS = frozenset({"", "none", "null", "nil", "true", "false", "yes", "no", "0", "1", "-", "***",
+                          "unset", "<unset>", "(none)", "bearer", "basic", "some", "redacted", MASK.lower()})
+# NAME=value, NAME: value, "NAME": "value", NAME = "value" (TOML), $env:NAME = "value",
+# NAME   value (PowerShell table), NAME_SE... value (PowerShell truncates long names with `...`)
 ASSIGNMENT = regex.compile(
-    r"""(?P<name>\b[A-Za-z_][A-Za-z0-9_.\-]*)(?P<sep>"?\s*[=:]\s*"?|\s{2,})(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s"',;}\]]+)""")
+    r"""(?P<name>(?:\$env:)?\b[A-Za-z_][A-Za-z0-9_.\-]*?)"""
+    r"""(?P<sep>(?:\.\.\.|…)\s+|"?\s*[=:]\s*"?|\s{2,})"""
+    r"""(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s"',;}\]]+)""")
 RULES = (
-    ("aws-access-key-id", regex.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b")),
-    ("alibaba-access-key-id", regex.compile(r"\bLTAI[A-Za-z0-9]{12,30}\b")),
-    ("url-credentials", regex.compile(r"(?<=[a-z][a-z0-9+.\-]*://[^\s/:@]+:)[^\s/@]+(?=@)")),
-    ("bearer-token", regex.compile(r"(?i)(?<=\bbearer\s+)[A-Za-z0-9\-._~+/]{8,}=*")),
-    ("signed-url-parameter", regex.compile(
-        r"(?i)(?<=[?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig|se|sv|token|"
-        r"OSSAccessKeyId|AWSAccessKeyId|access_token)=)[^&\s\"'#]+")),
+    # -----BEGIN RSA PRIVATE KEY----- … -----END RSA PRIVATE KEY-----
     ("private-key", regex.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----")),
-    ("github-token", regex.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b")),
+    # AKIAIOSFODNN7EXAMPLE
+    ("aws-access-key-id", regex.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b")),
+    # LTAI5tGq7Xw2ZsKd9VbN4pRm
+    ("alibaba-access-key-id", regex.compile(r"\bLTAI[A-Za-z0-9]{12,30}\b")),
+    # http://user:pass@proxy:8080
+    ("url-credentials", regex.compile(r"(?<=\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s/:@]*:)[^\s/@]+(?=@)")),
+    # Authorization: Bearer eyJhbGciOi…
+    ("bearer-token", regex.compile(r"(?i)(?<=\bbearer\s+)[A-Za-z0-9\-._~+/]{8,}=*")),
+    # Authorization: Basic dXNlcjpwYXNz
+    ("basic-auth", regex.compile(r"(?i)(?<=\bbasic\s+)(?=[A-Za-z0-9+/]*\d)[A-Za-z0-9+/]{8,}=*")),
+    # https://bucket.s3.amazonaws.com/k?X-Amz-Signature=abc&…, OSS ?OSSAccessKeyId=…&Signature=…
+    ("signed-url-parameter", regex.compile(
+        r"(?i)(?<=[?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig|token|"
+        r"OSSAccessKeyId|AWSAccessKeyId|access_token|security-token|x-oss-signature|x-oss-credential|"
+        r"x-oss-security-token)=)[^&\s\"'#]+")),
+    # ghp_…, github_pat_…
+    ("github-token", regex.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b")),
 )
 
 
+def secret_value(name: str, value: str) -> bool:
+    """Whether `value`, held under `name`, is a secret worth hiding."""
+    bare = value.strip().strip("\"'").strip()
+    if bare.lower() in PLACEHOLDERS or MASK in bare or bare.startswith(("$", "%", "${")):
+        return False
+    name = name.removeprefix("$env:").rstrip(".…")
+    if name.upper().endswith(BENIGN_NAME_END):
+        return False
+    if SECRET_NAME.search(name):
+        return True
+    return bool(KEY_NAME.search(name) and KEY_LIKE.match(bare))
+
+
 class Redactor:
+    """Counts what it hides, by kind, so the report can say so."""
+
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
 
     def text(self, value: str) -> str:
-        if not value or MASK == value:
+        if not value or value == MASK:
             return value
         for kind, pattern in RULES:
             value = pattern.sub(lambda m, k=kind: self._mask(k, m.group(0)), value)
-        return ASSIGNMENT.sub(self._assignment, value)
+        return self._assignments(value)
 
-    def _assignment(self, match: regex.Match) -> str:
-        name, value = match.group("name"), match.group("value")
-        if not SECRET_NAME.search(name) or value.strip("\"'") in ("", MASK) or MASK in value:
-            return match.group(0)
-        if name.upper().endswith(("_FILE", "_PATH", "_URL", "_ENABLED", "_NO_CREDENTIALS")):
-            return match.group(0)
-        quote = value[0] if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) > 1 else ""
-        self.counts["secret-variable"] += 1
-        return f"{name}{match.group('sep')}{quote}{MASK}{quote}"
-
-    def _mask(self, kind: str, found: str) -> str:
-        if found == MASK:
-            return found
-        self.counts[kind] += 1
-        return MASK
+    def field(self, name: str, value: Any) -> Any:
+        """A dict entry: a secret-named key hides its whole string value."""
+        if isinstance(value, str) and secret_value(name, value):
+            self.counts["secret-field"] += 1
+            return MASK
+        return self.walk(value)
 
     def walk(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -66,8 +97,42 @@ class Redactor:
         if isinstance(value, list):
             return [self.walk(v) for v in value]
         if isinstance(value, dict):
-            return {k: self.walk(v) for k, v in value.items()}
+            return {k: self.field(k, v) for k, v in value.items()}
         return value
+
+    def _assignments(self, text: str) -> str:
+        # Overlapped search: `config: SECRET=x` must not hide `SECRET=x` inside a harmless match.
+        spans: list[tuple[int, int, str]] = []
+        end = 0
+        for match in ASSIGNMENT.finditer(text, overlapped=True):
+            start = match.start("value")
+            if start < end or not secret_value(match.group("name"), match.group("value")):
+                continue
+            value = match.group("value")
+            quoted = len(value) > 1 and value[0] in "\"'" and value[-1] == value[0]
+            span = (start + 1, match.end("value") - 1) if quoted else (start, match.end("value"))
+            spans.append((span[0], span[1], "secret-variable"))
+            end = match.end("value")
+        if not spans:
+            return text
+        out, last = [], 0
+        for start, stop, kind in spans:
+            out.append(text[last:start])
+            out.append(self._mask(kind, text[start:stop]))
+            last = stop
+        out.append(text[last:])
+        return "".join(out)
+
+    def _mask(self, kind: str, found: str) -> str:
+        if found == MASK:
+            return found
+        self.counts[kind] += 1
+        return MASK
+
+
+def redact_text(text: str) -> str:
+    """One string, redacted (for callers outside the report, such as batch summaries)."""
+    return Redactor().text(text)
 
 
 def redact_report(report: dict) -> dict:

@@ -1,0 +1,90 @@
+"""The analyze command end to end: exit codes, the JSON contract, determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from analyzer.cli import main
+from tests.shared import SAMPLES
+
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "analyzer" / "schema" / "report.schema.json")
+                    .read_text(encoding="utf-8"))
+SAMPLE_BUNDLES = sorted(p for p in SAMPLES.glob("*/bundle") if p.is_dir())
+SEED = SAMPLES / "seed-windows-oss-proxy" / "bundle"
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("bundle", SAMPLE_BUNDLES, ids=[p.parent.name for p in SAMPLE_BUNDLES])
+def test_json_report_matches_the_schema(bundle: Path):
+    result = run("analyze", str(bundle), "--format", "json")
+    assert result.exit_code == 0, result.output
+    jsonschema.validate(json.loads(result.stdout), SCHEMA)
+
+
+def test_same_input_gives_byte_identical_json():
+    first = run("analyze", str(SEED), "--format", "json").stdout_bytes
+    second = run("analyze", str(SEED), "--format", "json").stdout_bytes
+    assert first == second
+    assert b'"schema_version": "1"' in first
+
+
+def test_fail_on_root_cause_exits_1_when_a_root_cause_is_found():
+    assert run("analyze", str(SEED), "--fail-on", "root-cause").exit_code == 1
+    assert run("analyze", str(SEED)).exit_code == 0
+
+
+def test_fail_on_root_cause_exits_0_for_a_healthy_build(tmp_path: Path):
+    (tmp_path / "show-stats.txt").write_text(
+        "Compile requests                     12\nCache hits                            6\n"
+        "Cache misses                          6\nVersion (client)                0.16.0\n", encoding="utf-8")
+    result = run("analyze", str(tmp_path), "--fail-on", "root-cause", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["verdict"] == {
+        "layer": "none", "root_cause": None,
+        "summary": "The artifacts show a healthy build: no failure was found."}
+
+
+def test_nothing_readable_exits_2_with_one_line(tmp_path: Path):
+    result = run("analyze", str(tmp_path / "does-not-exist"))
+    assert result.exit_code == 2
+    assert "nothing readable" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_empty_folder_exits_2(tmp_path: Path):
+    assert run("analyze", str(tmp_path)).exit_code == 2
+
+
+def test_invalid_user_patterns_exit_2_naming_the_file(tmp_path: Path):
+    (tmp_path / "broken.toml").write_text('id = "server-startup-timeout"\ntitle = 3\n', encoding="utf-8")
+    result = run("analyze", str(SEED), "--patterns", str(tmp_path))
+    assert result.exit_code == 2
+    assert "broken.toml" in result.stderr
+
+
+def test_stdin_bundle_is_analyzed():
+    text = "sccache: error: Timed out waiting for server startup. Maybe the remote service is unreachable?\n"
+    result = run("analyze", "-", "--format", "json", input=text)
+    assert result.exit_code == 0, result.output
+    assert "server-startup-timeout" in {f["id"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_output_file_is_written(tmp_path: Path):
+    target = tmp_path / "report.json"
+    result = run("analyze", str(SEED), "--format", "json", "-o", str(target))
+    assert result.exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["tool"]["name"] == "sccache-forensics"
+    assert result.stdout == ""
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in main.commands.items():
+        assert command.help and "Example" in command.help, f"{name} has no help with an example"
