@@ -61,7 +61,7 @@ def test_member_problem_is_listed_under_its_artifact(tmp_path):
     (tmp_path / "long.txt").write_bytes(b"x" * (2 * 1024 * 1024) + b"\nend\n")
     result = run(str(tmp_path / "long.txt"))
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[1].split("problem: ")[1] == "line 1 longer than 1048576 bytes; truncated"
+    assert result.stdout.splitlines()[1].split("problem: ")[1] == "line 1: longer than 1048576 bytes; truncated"
 
 
 def test_nothing_readable_exits_2_with_one_line(tmp_path):

@@ -42,7 +42,7 @@ def test_decode_problems_are_copied_to_the_artifact(tmp_path, monkeypatch):
     bundle = read_bundle([str(tmp_path)], keep=keep_all)
     a = artifact(bundle, "a.txt")
     assert [r.text for r in a.records] == ["short", "y" * 10, "end"]
-    assert [(p.source, p.line, p.reason) for p in a.problems] == [("a.txt", 2, "line 2 longer than 10 bytes; truncated")]
+    assert [(p.source, p.line, p.reason) for p in a.problems] == [("a.txt", 2, "longer than 10 bytes; truncated")]
 
 
 def test_limit_problems_are_copied_to_the_artifact(tmp_path):

@@ -70,16 +70,16 @@ class EnvParser:
     kind = KIND
 
     def sniff(self, head: str, name: str) -> float:
-        lines = [l for l in head.splitlines() if l.strip()]
+        lines = [ln for ln in head.splitlines() if ln.strip()]
         if not lines:
             return 0.0
-        if any(TABLE_HEADER.match(l) for l in lines[:5]) and any(TABLE_RULER.match(l) for l in lines[:6]):
+        if any(TABLE_HEADER.match(ln) for ln in lines[:5]) and any(TABLE_RULER.match(ln) for ln in lines[:6]):
             return 0.95
-        names = [m.group("name").strip() for l in lines if (m := LIST_NAME.match(l))]
-        values = sum(1 for l in lines if LIST_VALUE.match(l))
+        names = [m.group("name").strip() for ln in lines if (m := LIST_NAME.match(ln))]
+        values = sum(1 for ln in lines if LIST_VALUE.match(ln))
         if len(names) >= 2 and values >= 2:
             return 0.9
-        assigned = [m.group("name") for l in lines if (m := EXPORT.match(l) or ASSIGN.match(l))]
+        assigned = [m.group("name") for ln in lines if (m := EXPORT.match(ln) or ASSIGN.match(ln))]
         share = len(assigned) / len(lines)
         if len(assigned) < 2 or share < 0.5:
             return 0.0

@@ -121,7 +121,7 @@ class ProcessesParser:
     kind = KIND
 
     def sniff(self, head: str, name: str) -> float:
-        lines = [l for l in head.splitlines() if l.strip()]
+        lines = [ln for ln in head.splitlines() if ln.strip()]
         score = 0.0
         for line in lines[:10]:
             if TASKLIST_HEADER.match(line) or GET_PROCESS_HEADER.match(line) or _csv_header(line):
@@ -130,7 +130,7 @@ class ProcessesParser:
                 score = max(score, 0.7)
             elif WMIC_HEADER.match(line.strip()) and ("ProcessId" in line or "CommandLine" in line):
                 score = max(score, 0.7)
-        keys = [BLOCK_KEYS.get(m.group("key").strip().lower()) for l in lines if (m := BLOCK_LINE.match(l))]
+        keys = [BLOCK_KEYS.get(m.group("key").strip().lower()) for ln in lines if (m := BLOCK_LINE.match(ln))]
         if {"name", "pid"} <= set(keys) and ("Image Name" in head or "映像名称" in head or "ProcessId" in head):
             score = max(score, 0.7)
         if _csv_row(lines[0] if lines else ""):
@@ -140,7 +140,7 @@ class ProcessesParser:
         return min(1.0, score)
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
-        numbered: Numbered = ((n, l) for n, l in enumerate(lines, 1))
+        numbered: Numbered = ((n, ln) for n, ln in enumerate(lines, 1))
         bad = _BadRun(source)
         for number, line in numbered:
             if not line.strip():
@@ -286,7 +286,7 @@ def _read_ps(number: int, header: str, numbered: Numbered, source: str, bad: _Ba
         tokens = line.split()
         values: dict[str, str | None] = {}
         at = 0
-        for title, width in zip(titles, widths):
+        for title, width in zip(titles, widths, strict=True):
             if title in ("CMD", "COMMAND", "ARGS") and title == titles[-1]:
                 chunk = line.split(None, at)[-1] if at else line.strip()
             else:

@@ -96,10 +96,10 @@ class ShellTranscriptParser:
 
     def sniff(self, head: str, name: str) -> float:
         lines = head.splitlines()
-        if any(TRANSCRIPT_START.match(l) for l in lines[:5]):
+        if any(TRANSCRIPT_START.match(ln) for ln in lines[:5]):
             return 0.99  # Start-Transcript's header is unambiguous, even around cargo output
         # A pasted session scores below the content parsers (cargo, rustc -vV), which know better
-        prompts = sum(1 for l in lines if (m := prompt_match(l)) and m.group("command").strip())
+        prompts = sum(1 for ln in lines if (m := prompt_match(ln)) and m.group("command").strip())
         if HISTORY_NAMES.search(name):
             return 0.7
         if not prompts:

@@ -101,12 +101,12 @@ class SocketsParser:
     def sniff(self, head: str, name: str) -> float:
         lines = head.splitlines()
         score = 0.0
-        if any(WIN_HEADER.match(l) or ZH_HEADER.match(l) or SS_HEADER.match(l)
-               or UNIX_NETSTAT_HEADER.match(l) for l in lines):
+        if any(WIN_HEADER.match(ln) or ZH_HEADER.match(ln) or SS_HEADER.match(ln)
+               or UNIX_NETSTAT_HEADER.match(ln) for ln in lines):
             score += 0.6
-        if any(TITLE.match(l) for l in lines):
+        if any(TITLE.match(ln) for ln in lines):
             score += 0.2
-        rows = sum(1 for l in lines if _parse_row(l, _Layout()) is not None)
+        rows = sum(1 for ln in lines if _parse_row(ln, _Layout()) is not None)
         score += min(0.5, 0.1 * rows)
         lowered = name.lower()
         if score and any(word in lowered for word in ("netstat", "ss", "socket", "port")):

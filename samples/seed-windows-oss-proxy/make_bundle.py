@@ -56,7 +56,7 @@ CARGO_CHECK = f"""cargo : error: process didn't exit successfully: `sccache {RUS
 + ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
     + CategoryInfo          : NotSpecified: (error: process ...-vV` (exit code: 2):String) [], RemoteException
     + FullyQualifiedErrorId : NativeCommandError
- 
+{' '}
 --- stderr
 {TIMEOUT}
 {RERUN}
@@ -241,7 +241,7 @@ Windows PowerShell transcript start
 Start time: 20260511100157
 Username: DESKTOP-7Q2M4KD\\DSK
 RunAs User: DESKTOP-7Q2M4KD\\DSK
-Configuration Name: 
+Configuration Name:{' '}
 Machine: DESKTOP-7Q2M4KD (Microsoft Windows NT 10.0.22631.0)
 Host Application: C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe
 Process ID: 7716
