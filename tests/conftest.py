@@ -21,3 +21,13 @@ def walk_bundle(inputs: list, limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str
 @pytest.fixture
 def walk():
     return walk_bundle
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite golden files under tests/report/golden/ from the current output.")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")

@@ -95,11 +95,16 @@ def compile_killed(ctx: Context) -> None:
     if (kills and (failed_without_diagnostics or signals or ctx.matched("unhandled-compile-passthrough"))) or signals:
         evidence = [Evidence.of(r) for r in (kills[:2] + signals[:2] + failed_without_diagnostics[:2])]
         what = "killed" if kills else "ended by a kill signal"
-        ctx.add("compile-interrupted-by-kill", confidence=0.82,
-                reason=f"compiler processes {what}; failed compiles carry no compiler diagnostics",
-                summary=("Compiles failed without any `error[E…]` diagnostics right where sccache or rustc "
-                         f"processes were {what}: the kill interrupted them; the code is not at fault."),
-                evidence=evidence)
+        finding = ctx.add("compile-interrupted-by-kill", confidence=0.82,
+                          reason=f"compiler processes {what}; failed compiles carry no compiler diagnostics",
+                          summary=("Compiles failed without any `error[E…]` diagnostics right where sccache or "
+                                   f"rustc processes were {what}: the kill interrupted them; the code is not at "
+                                   "fault."),
+                          evidence=evidence)
+        if (failed_without_diagnostics or signals) and not finding.role_fixed:
+            # The kill signatures alone are contributing/symptom; a compile that failed without
+            # diagnostics right where the kill happened makes the kill the cause.
+            finding.role = "root-cause"
     elif kills:
         ctx.add("compile-interrupted-by-kill", confidence=0.4, role="contributing",
                 reason="sccache processes were killed during the session",

@@ -62,6 +62,7 @@ EXPLAINS = {
     "server-port-reserved": {"server-startup-failed", "rustc-probe-failed", "server-startup-timeout"},
     "server-version-mismatch": {"ipc-broken", "rustc-probe-failed"},
     "server-exited-midbuild": {"ipc-broken"},
+    "cache-served-bad-artifact": {"source-compile-error"},
     "server-idle-timeout": {"ipc-broken", "server-exited-midbuild"},
     "compile-interrupted-by-kill": {"ipc-broken", "server-exited-midbuild", "unhandled-compile-passthrough"},
     "rustc-info-cached-failure": {"rustc-probe-failed", "server-startup-timeout", "server-startup-failed"},
@@ -82,4 +83,8 @@ DEPTH = {
     "source-compile-error": 5, "toolchain-broken": 5, "rustc-info-cached-failure": 4,
     "server-exited-midbuild": 4, "cache-served-bad-artifact": 5, "sccache-known-defect": 3,
     "storage-check-failed": 3,
+    # Symptoms, for the promotion of the best one when no cause is known: what the server or
+    # the channel did sits deeper than cargo's view of it.
+    "server-startup-failed": 2, "server-startup-timeout": 2, "daemon-not-listening": 2, "ipc-broken": 2,
+    "server-not-running": 1, "stop-server-failed": 1, "rustc-probe-failed": 0,
 }

@@ -25,7 +25,12 @@ def real_compile_errors(ctx: Context) -> None:
     codes = sorted({r.get("code") for r in errors if r.get("code")})
     incompatible = [r for r in errors if r.get("code") == "E0514"]
     if incompatible and len(codes) == 1:
-        return  # a crate from another rustc: that is cache-served-bad-artifact's business
+        # A crate from another rustc: that is cache-served-bad-artifact's business. The
+        # `could not compile … due to 1 previous error` line that follows it is its symptom.
+        lifted = ctx.findings.get("source-compile-error")
+        if lifted is not None and not lifted.role_fixed:
+            lifted.role = "symptom"
+        return
     ctx.add("source-compile-error", confidence=0.88, layer="source-code",
             reason=f"{len(errors)} compiler error(s)" + (f": {', '.join(codes[:5])}" if codes else ""),
             summary=("The build failed on real compiler errors in the code; sccache passed the compiler's "

@@ -72,6 +72,8 @@ def server_port(ctx: Context) -> None:
                     summary=(f"The sccache server port {port} is held by another program, {owner} "
                              f"(pid {foreign[0].get('pid')}); sccache clients talk to it and fail."),
                     evidence=[Evidence.of(r) for r in foreign[:3]])
+            ctx.rule_out("daemon-not-listening", f"port {port} has a listener ({owner}), just not sccache",
+                         [Evidence.of(r) for r in foreign[:2]])
         else:
             ctx.rule_out("daemon-not-listening", f"a listener on port {port} was captured",
                          [Evidence.of(r) for r in listen[:2]])

@@ -154,8 +154,12 @@ def idle_shutdown(ctx: Context) -> None:
         gap_words = f"{gap:.0f} s after the last request" if gap is not None else "after a quiet period"
         summary = (f"The server shut down for idleness {gap_words} (idle timeout {idle_s} s, "
                    f"{ctx.fact_sources.get('idle_timeout_s', 'default')}).")
-        ctx.add("server-idle-timeout", confidence=0.8 if failure_after else 0.5,
-                role=None if failure_after else "benign",
-                reason=f"idle shutdown at {clock(record.time)}", summary=summary,
-                evidence=[Evidence.of(record)])
+        finding = ctx.add("server-idle-timeout", confidence=0.8 if failure_after else 0.5,
+                          role=None if failure_after else "benign",
+                          reason=f"idle shutdown at {clock(record.time)}", summary=summary,
+                          evidence=[Evidence.of(record)])
+        if failure_after and not finding.role_fixed:
+            # The signature's default role is benign (idle shutdowns after a build are normal);
+            # a channel failure in the same bundle makes the shutdown the cause.
+            finding.role = "root-cause"
         return

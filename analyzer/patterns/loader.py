@@ -39,7 +39,9 @@ def display_name(path: Path) -> str:
 
 
 def pattern_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.toml") if not p.name.startswith("_"))
+    """Signature files of a folder, each id's base file before its variants."""
+    files = [p for p in directory.glob("*.toml") if not p.name.startswith("_")]
+    return sorted(files, key=lambda p: p.stem.partition(".")[::2])
 
 
 def load_file(path: Path, user: bool = False) -> tuple[Pattern | None, list[PatternError]]:

@@ -160,7 +160,7 @@ def _timeline(report: dict, cap: int) -> list[str]:
     body = []
     for event in events[:cap]:
         when = event["time"] or "untimed"
-        mark = " (est.)" if event.get("time_estimated") or not event["time"] else ""
+        mark = " (est.)" if event.get("time_estimated") else ""
         where = f"{event['source']}:{event['line']}"
         body.append(f"- {code(when)}{mark} {code(event['event'])} {code(where)} {code(event['text'], 200)}")
     return details(f"Timeline ({len(events)} events)", body + more(len(events), cap, "events"))
@@ -170,17 +170,8 @@ def _facts(report: dict) -> list[str]:
     facts = list(report["facts"].items())
     if not facts:
         return []
-    body = ["| fact | value |", "| --- | --- |"]
-    body += [f"| {code(k)} | {code(v)} |".replace("|`", "| `") for k, v in facts[: CAPS["facts"]]]
-    body = [row if i < 2 else _pipe_safe(row) for i, row in enumerate(body)]
+    body = [f"- {code(k)}: {code(v)}" for k, v in facts[: CAPS["facts"]]]
     return details("Facts", body + more(len(facts), CAPS["facts"], "facts"))
-
-
-def _pipe_safe(row: str) -> str:
-    """GFM splits table cells on `|` even inside code spans; escape the ones inside cells."""
-    inner = row[2:-2]
-    cells = inner.split(" | ", 1)
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
 def _artifacts(report: dict) -> list[str]:

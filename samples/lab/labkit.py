@@ -273,6 +273,7 @@ class Lab:
         return t
 
     def show_stats(self, env: dict, name: str = "show-stats.txt", timeout: float = 20) -> Result:
+        env = {k: v for k, v in env.items() if k not in ("SCCACHE_LOG", "SCCACHE_ERROR_LOG")}
         r = self.run([self.sccache, "--show-stats"], env, timeout)
         self.write(name, r.stdout + r.stderr)
         return r

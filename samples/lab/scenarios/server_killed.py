@@ -13,7 +13,7 @@ def killed(name: str, port: int, clients: bool) -> Lab:
     env = None
     try:
         lab.copy_crate()
-        add_slow_member(lab.project, 800)
+        add_slow_member(lab.project, 600)
         env = lab.env(SCCACHE_LOG="debug", SCCACHE_ERROR_LOG=lab.home / "sccache-server.log",
                       CARGO_INCREMENTAL="0")
         t0 = time.time()
@@ -21,7 +21,7 @@ def killed(name: str, port: int, clients: bool) -> Lab:
         slow = r"rustc .*--crate-name slow "
         if not wait_for(lambda: find_pids(re.escape(str(lab.tmp))) and find_pids(slow), 60):
             raise RuntimeError("the slow crate never started compiling")
-        time.sleep(3)
+        time.sleep(2)
         lab.write("ss.txt", lab.capture_ss())
         lab.write("ps.txt", lab.capture_ps())
         victims = lab.server_pids()
@@ -57,7 +57,7 @@ def server_killed_midbuild():
     ok = lab.timings[1] == 0
     lab.expected(
         "Real sccache 0.16 + cargo 1.95: cargo build of a workspace with a slow generated crate "
-        "(CARGO_INCREMENTAL=0); kill -9 of the sccache server only, about 3 s into that crate's "
+        "(CARGO_INCREMENTAL=0); kill -9 of the sccache server only, about 2 s into that crate's "
         f"compile; cargo exited {lab.timings[1]}.",
         None if ok else "server-exited-midbuild", "none" if ok else "cache-wrapper",
         ["server-exited-midbuild"],
@@ -73,7 +73,7 @@ def server_and_clients_killed():
     lab.expected(
         "Real sccache 0.16 + cargo 1.95: cargo build of a workspace with a slow generated crate "
         "(CARGO_INCREMENTAL=0); kill -9 of the sccache server and all sccache client processes "
-        f"about 3 s into that crate's compile; cargo exited {lab.timings[1]}.",
+        f"about 2 s into that crate's compile; cargo exited {lab.timings[1]}.",
         "compile-interrupted-by-kill", "environment",
         ["compile-interrupted-by-kill", "server-exited-midbuild"],
         roles={"compile-interrupted-by-kill": "root-cause"},

@@ -1,0 +1,161 @@
+"""`sccache-forensics patterns list|show ID|test [DIR]`: browse and check the signature library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import orjson
+
+from analyzer import taxonomy
+from analyzer.commands.options import output_options, write_output
+from analyzer.patterns import (
+    Library,
+    Pattern,
+    builtin_dir,
+    check_samples,
+    load_directory,
+    load_library,
+    samples_dir,
+)
+from analyzer.patterns.masks import MASKS_FILE, load_masks
+
+patterns_dir_option = click.option(
+    "--patterns", "extra_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR", help="Also load the signatures in DIR (repeatable).")
+
+
+@click.group("patterns")
+def command() -> None:
+    """Browse and check the signature library (patterns/*.toml).
+
+    \b
+    Examples:
+      sccache-forensics patterns list
+      sccache-forensics patterns show server-startup-timeout
+      sccache-forensics patterns test ./my-patterns --format json
+    """
+
+
+@command.command("list")
+@patterns_dir_option
+@output_options(("text", "json"))
+def list_command(extra_dirs: tuple[Path, ...], fmt: str, output: str) -> None:
+    """List every signature: id, status, layer, default role, title.
+
+    \b
+    Examples:
+      sccache-forensics patterns list
+      sccache-forensics patterns list --format json
+    """
+    library = load_library(extra_dirs)
+    rows = [_summary(p) for p in library.patterns]
+    if fmt == "json":
+        write_output(orjson.dumps({"patterns": rows}, option=orjson.OPT_INDENT_2) + b"\n", output)
+    else:
+        width = max((len(r["signature"]) for r in rows), default=2)
+        lines = [f"{r['signature']:<{width}}  {r['status']:<12} {r['layer']:<13} {r['default_role']:<12} {r['title']}"
+                 for r in rows]
+        write_output("\n".join(lines) + "\n", output)
+    _warn_errors(library)
+
+
+@command.command("show")
+@click.argument("pattern_id", metavar="ID")
+@patterns_dir_option
+@output_options(("text", "json"))
+def show_command(pattern_id: str, extra_dirs: tuple[Path, ...], fmt: str, output: str) -> None:
+    """Print the documentation of the signatures for ID.
+
+    \b
+    Examples:
+      sccache-forensics patterns show proxy-in-path
+      sccache-forensics patterns show rustc-probe-failed --format json
+    """
+    library = load_library(extra_dirs)
+    found = library.by_id(pattern_id)
+    entry = taxonomy.load().get(pattern_id)
+    if not found and entry is None:
+        click.echo(f"sccache-forensics: unknown pattern id {pattern_id!r} (see `sccache-forensics patterns list`)", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        body = {"id": pattern_id, "signatures": [_details(p) for p in found]}
+        if entry is not None:
+            body["taxonomy"] = {"layer": entry.layer, "title": entry.title}
+        write_output(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", output)
+        return
+    if not found:
+        write_output(f"{pattern_id}: {entry.title}\n\nNo line signature: correlation rules detect this "
+                     f"from several sources (usual layer: {entry.layer}).\n", output)
+        return
+    write_output("\n\n".join(_show_text(p) for p in found) + "\n", output)
+
+
+@command.command("test")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@output_options(("text", "json"))
+def test_command(directory: Path | None, fmt: str, output: str) -> None:
+    """Validate the built-in library (or DIR) and run every example; list all problems.
+
+    Exit status 1 when there is any problem, 0 otherwise.
+
+    \b
+    Examples:
+      sccache-forensics patterns test
+      sccache-forensics patterns test ./my-patterns --format json
+    """
+    folder = directory or builtin_dir()
+    patterns, errors = load_directory(folder, user=directory is not None)
+    library = Library(patterns)
+    errors += check_samples(library, samples_dir(folder))
+    if (folder / MASKS_FILE).is_file():
+        errors += load_masks(folder / MASKS_FILE)[1]
+    examples = sum(len(p.examples_match) + len(p.examples_no_match) for p in patterns)
+    if fmt == "json":
+        body = {"directory": str(folder), "patterns": len(patterns), "examples": examples,
+                "problems": [e.to_json() for e in errors]}
+        write_output(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", output)
+    else:
+        lines = [str(e) for e in errors]
+        lines.append(f"{len(patterns)} signatures, {examples} examples, {len(errors)} problems")
+        write_output("\n".join(lines) + "\n", output)
+    sys.exit(1 if errors else 0)
+
+
+def _summary(pattern: Pattern) -> dict:
+    return {"id": pattern.id, "signature": pattern.name, "status": pattern.status, "layer": pattern.layer,
+            "default_role": pattern.default_role, "severity": pattern.severity, "title": pattern.title}
+
+
+def _details(pattern: Pattern) -> dict:
+    doc = pattern.doc
+    return {
+        **_summary(pattern),
+        "applies_to": sorted(pattern.applies_to), "event": pattern.event, "samples": list(pattern.samples),
+        "match": [{"regex": b.regex.pattern, "literal": b.literal} for b in pattern.blocks],
+        "what_it_detects": doc.what_it_detects.strip(), "why_builds_fail": doc.why_builds_fail.strip(),
+        "fix": {"text": doc.fix.text.strip(), "sh": doc.fix.sh, "powershell": doc.fix.powershell},
+        "references": list(doc.references),
+        "examples": {"match": list(pattern.examples_match), "no_match": list(pattern.examples_no_match)},
+    }
+
+
+def _show_text(pattern: Pattern) -> str:
+    doc = pattern.doc
+    out = [f"{pattern.name} ({pattern.status}, layer {pattern.layer}, default role {pattern.default_role})",
+           pattern.title, "", "## What it detects", doc.what_it_detects.strip(), "",
+           "## Why builds fail", doc.why_builds_fail.strip(), "", "## Fix", doc.fix.text.strip()]
+    for label, block in (("sh", doc.fix.sh), ("PowerShell", doc.fix.powershell)):
+        if block:
+            out += ["", f"{label}:", "```" + label.lower(), block.strip(), "```"]
+    out += ["", "## Examples"] + [f"  match:    {line}" for line in pattern.examples_match]
+    out += [f"  no match: {line}" for line in pattern.examples_no_match]
+    if doc.references:
+        out += ["", "## References"] + [f"  {ref}" for ref in doc.references]
+    return "\n".join(out)
+
+
+def _warn_errors(library: Library) -> None:
+    for error in library.errors:
+        click.echo(f"sccache-forensics: warning: {error}", err=True)

@@ -1,0 +1,69 @@
+"""`--format html`: one self-contained file to attach to a ticket.
+
+CSS and a little JS are inlined; nothing loads from the network. A Content-Security-Policy meta
+tag allows inline style and exactly our one script (by its SHA-256), so even text that slipped past
+escaping could not run. All report text goes through jinja2 autoescaping, the timeline SVG included.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import cache
+
+import jinja2
+import regex
+from markupsafe import Markup, escape
+
+from analyzer.report import svg_timeline
+
+BANNER_FACTS = ("sccache_version", "backend", "server_port", "proxy", "startup_timeout_ms", "storage_check_s")
+BACKTICK_SPAN = regex.compile(r"(`+)(.+?)\1")  # the report's own `code` quotes in prose
+SHELL_NAMES = {"powershell": "PowerShell", "sh": "sh / bash", "cmd": "cmd.exe", "any": ""}
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("analyzer.report", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["prose"] = prose
+    return env
+
+
+def prose(text) -> Markup:
+    """Prose with its backtick quotes shown as <code>; every piece escaped first."""
+    text = "" if text is None else str(text)
+    out, last = [], 0
+    for match in BACKTICK_SPAN.finditer(text):
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup("<code>%s</code>") % match.group(2))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def _static(name: str) -> str:
+    env = environment()
+    return env.loader.get_source(env, name)[0]
+
+
+def csp(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
+
+
+def render(report: dict) -> str:
+    script = _static("report.js")
+    facts = list(report["facts"].items())
+    return environment().get_template("report.html.j2").render(
+        r=report,
+        t=svg_timeline.layout(report),
+        css=Markup(_static("report.css")),
+        js=Markup(script),
+        csp=csp(script),
+        banner_facts=BANNER_FACTS,
+        shell_names=SHELL_NAMES,
+        main_facts=[(k, v) for k, v in facts if not k.startswith("stats.")],
+        stat_facts=[(k, v) for k, v in facts if k.startswith("stats.")],
+    )
