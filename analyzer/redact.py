@@ -31,6 +31,8 @@ PLACEHOLDERS = frozenset({"", "none", "null", "nil", "true", "false", "yes", "no
                           "unset", "<unset>", "(none)", "bearer", "basic", "some", "redacted", MASK.lower()})
 # NAME=value, NAME: value, "NAME": "value", NAME = "value" (TOML), $env:NAME = "value",
 # NAME   value (PowerShell table), NAME_SE... value (PowerShell truncates long names with `...`)
+# Documentation placeholders, not values: `AWS_SECRET_ACCESS_KEY=...`, `<secret>`, `xxxx`, `YOUR_TOKEN`
+PLACEHOLDER = regex.compile(r"(?i)^(?:\.{2,}|…|<[^<>]*>|x{3,}|\*+|your[_\-].*|\{\{.*\}\}|«[^»]*»)$")
 ASSIGNMENT = regex.compile(
     r"""(?P<name>(?:\$env:)?\b[A-Za-z_][A-Za-z0-9_.\-]*?)"""
     r"""(?P<sep>(?:\.\.\.|…)\s+|"?\s*[=:]\s*"?|\s{2,})"""
@@ -61,7 +63,7 @@ RULES = (
 def secret_value(name: str, value: str) -> bool:
     """Whether `value`, held under `name`, is a secret worth hiding."""
     bare = value.strip().strip("\"'").strip()
-    if bare.lower() in PLACEHOLDERS or MASK in bare or bare.startswith(("$", "%", "${")):
+    if bare.lower() in PLACEHOLDERS or PLACEHOLDER.match(bare) or MASK in bare or bare.startswith(("$", "%", "${")):
         return False
     name = name.removeprefix("$env:").rstrip(".…")
     if name.upper().endswith(BENIGN_NAME_END):

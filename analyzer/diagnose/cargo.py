@@ -30,9 +30,27 @@ def cached_probe_failure(ctx: Context) -> None:
                f"error; cargo replays it on every build until the file is deleted.")
     if replayed:
         summary += " The cargo output shows exactly this stored error."
-    ctx.add("rustc-info-cached-failure", confidence=0.75 if replayed else 0.65,
-            reason="failed probe stored in .rustc_info.json" + (", replayed by cargo" if replayed else ""),
+    healthy = _server_healthy_now(ctx)
+    if replayed and healthy:
+        summary += f" Meanwhile the server is healthy ({healthy}), so the error is only a replay."
+    ctx.add("rustc-info-cached-failure", confidence=0.8 if replayed and healthy else 0.75 if replayed else 0.65,
+            reason="failed probe stored in .rustc_info.json" + (", replayed by cargo" if replayed else "")
+                   + (f" while {healthy}" if replayed and healthy else ""),
             summary=summary, evidence=[Evidence.of(record, f"stderr: {stderr.splitlines()[0] if stderr else ''}")])
+
+
+def _server_healthy_now(ctx: Context) -> str:
+    """Positive evidence that a server runs fine now: stats that name a cache, or a clean start in the log."""
+    if ctx.matched("daemon-not-listening") or ctx.has_finding("daemon-not-listening"):
+        return ""
+    if ctx.facts.get("cache_location") and ctx.has("sccache-stats"):
+        return f"`--show-stats` answers with cache location {ctx.facts['cache_location']}"
+    starts = ctx.events("server-start", "sccache-log")
+    listening = ctx.events("server-listening", "sccache-log")
+    failed = ctx.events("storage-check-failed", "sccache-log")
+    if starts and listening and listening[-1].line > starts[-1].line and not (failed and failed[-1].line > starts[-1].line):
+        return "the last server start in the log reached `server started, listening`"
+    return ""
 
 
 def _cargo_shows(ctx: Context, stderr: str) -> bool:

@@ -45,6 +45,14 @@ class Context:
     def has(self, kind: str) -> bool:
         return kind in self.kinds
 
+    @property
+    def build_succeeded(self) -> bool:
+        """cargo (or another build tool) says it finished, and nothing in its output failed."""
+        finished = self.events("build-finished")
+        failed = [r for e in ("cargo-error", "compile-error", "could-not-compile", "probe-failed", "build-error")
+                  for r in self.events(e)]
+        return bool(finished) and not failed
+
     def has_finding(self, finding_id: str) -> bool:
         return finding_id in self.findings
 

@@ -6,7 +6,7 @@ from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 
-MIN_REQUESTS = 20
+MIN_REQUESTS = 10
 LOW_HIT_RATE = 0.2
 NON_CACHEABLE_SHARE = 0.5
 
@@ -36,12 +36,13 @@ def cache_effectiveness(ctx: Context) -> None:
     hits, misses = _stat(ctx, "cache_hits"), _stat(ctx, "cache_misses")
     requests = _stat(ctx, "compile_requests") or 0
     non_cacheable = _stat(ctx, "non_cacheable_calls") or 0
-    if hits is not None and misses is not None and hits + misses >= MIN_REQUESTS:
-        rate = hits / (hits + misses)
+    if hits is not None and requests >= MIN_REQUESTS:
+        rate = hits / requests
         if rate < LOW_HIT_RATE:
             ctx.add("low-cache-hit-rate", confidence=0.6,
-                    reason=f"hit rate {rate:.0%} ({hits:.0f} hits, {misses:.0f} misses)",
-                    summary=f"The cache works but hit only {rate:.0%} of {hits + misses:.0f} cacheable compiles.",
+                    reason=f"{hits:.0f} hits in {requests:.0f} compile requests ({misses or 0:.0f} misses)",
+                    summary=(f"The cache answered only {hits:.0f} of {requests:.0f} compile requests ({rate:.0%}); "
+                             f"{misses or 0:.0f} cacheable compiles missed and the rest could not be cached."),
                     evidence=_stat_evidence(ctx, "Cache hits", "Cache misses", "Cache hits rate"))
     if requests >= MIN_REQUESTS and non_cacheable / requests >= NON_CACHEABLE_SHARE:
         reasons = sorted(((k.removeprefix("stats.not_cached."), v) for k, v in ctx.facts.items()

@@ -16,6 +16,10 @@ from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Diagnosis, Finding
 
 PROMOTED_CONFIDENCE_FACTOR = 0.6
+# A failure cargo replays from its cache is the verdict when nothing live fails (cargo.py sets 0.8
+# only when cargo shows the stored error and a server is healthy now).
+REPLAY_IDS = ("rustc-info-cached-failure",)
+REPLAY_CONFIDENCE = 0.8
 ROLE_ORDER = {"root-cause": 0, "contributing": 1, "symptom": 2, "benign": 3}
 
 
@@ -34,8 +38,14 @@ def assign(ctx: Context) -> Diagnosis:
             finding.role = "contributing"
         if finding.id in SYMPTOMS and finding.role == "root-cause" and not finding.role_fixed:
             finding.role = "symptom"
+    if ctx.build_succeeded:
+        _no_failure_to_explain(findings)
     candidates = sorted((f for f in findings if f.role == "root-cause"), key=_rank_key)
     symptoms = [f for f in findings if f.role == "symptom"]
+    replay = next((f for f in findings if f.id in REPLAY_IDS and f.confidence >= REPLAY_CONFIDENCE), None)
+    if not candidates and replay is not None:
+        replay.role = "root-cause"  # nothing live fails: the stored failure is all that is left
+        candidates = [replay]
     if not candidates and symptoms:
         best = sorted(symptoms, key=_rank_key)[0]
         best.role = "root-cause"
@@ -64,6 +74,18 @@ def assign(ctx: Context) -> Diagnosis:
     ruled_out = [r for r in sorted(ctx.ruled_out.values(), key=lambda r: r.id) if r.id not in ctx.findings]
     return Diagnosis(findings=findings, ruled_out=ruled_out, missing=ctx.missing, facts=ctx.facts,
                      layer=layer, root_cause=root_cause, summary=_one_sentence(summary))
+
+
+# Conditions that still cost something in a build that succeeded (slower builds, lost cache writes).
+STILL_COSTLY = frozenset({"cache-write-errors", "cache-read-errors", "local-disk-cache-problem", "remote-cache-slow",
+                          "cache-read-only", "server-version-mismatch", "low-cache-hit-rate", "non-cacheable-calls"})
+
+
+def _no_failure_to_explain(findings: list[Finding]) -> None:
+    """The build finished: nothing is a root cause or a symptom of a failure that did not happen."""
+    for finding in findings:
+        if finding.role in ("root-cause", "symptom"):
+            finding.role = "contributing" if finding.id in STILL_COSTLY else "benign"
 
 
 def _one_sentence(text: str) -> str:

@@ -78,7 +78,7 @@ def server_port(ctx: Context) -> None:
             ctx.rule_out("daemon-not-listening", f"a listener on port {port} was captured",
                          [Evidence.of(r) for r in listen[:2]])
         return
-    starting = _server_connections_out(ctx, port, names)
+    starting = server_connections_out(ctx, port, names)
     if syn or starting:
         summary = f"Nothing listened on the sccache server port {port} when the socket table was captured"
         if syn:
@@ -90,7 +90,7 @@ def server_port(ctx: Context) -> None:
                 summary=summary + ".", evidence=[Evidence.of(r) for r in (syn + starting)[:4]])
 
 
-def _server_connections_out(ctx: Context, port: int, names: dict[str, str]) -> list[Record]:
+def server_connections_out(ctx: Context, port: int, names: dict[str, str]) -> list[Record]:
     """sccache processes with established outward connections but no listener: a server in start-up."""
     found = []
     for record in ctx.records("sockets"):

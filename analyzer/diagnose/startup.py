@@ -90,6 +90,8 @@ def storage_check_timing(ctx: Context) -> None:
         if duration is not None:
             measured.append((duration, segment, end_record, end_time))
     if not measured:
+        if client_gave_up and not ctx.has("sccache-log"):
+            _infer_from_sockets(ctx)
         return
     duration, segment, end_record, end_time = max(measured, key=lambda item: item[0])
     ctx.facts["storage_check_s"] = round(duration, 3)
@@ -102,22 +104,67 @@ def storage_check_timing(ctx: Context) -> None:
                    f"{clock(segment.began.time)} (`{_short(segment.began.text)}`) and had not finished when the "
                    f"log ends at {clock(end_time)}; the server binds its port only after the check, and the "
                    f"client gave up after its start-up timeout of {_timeout_words(ctx)}.")
-        ctx.add("storage-check-slow", confidence=0.85,
+        stalled = proxy_stalled(ctx)
+        ctx.add("storage-check-slow", confidence=0.85, layer="network" if stalled else None,
                 reason=f"storage check unfinished at the end of the log; client timed out after {timeout_s:g} s",
-                summary=summary, evidence=evidence)
+                summary=summary + (f" {stalled[0]}" if stalled else ""), evidence=evidence + stalled[1:])
     elif duration > timeout_s:
         summary = (f"The server's start-up storage check against the {backend} cache took {duration:.1f} s "
                    f"(`{_short(segment.began.text)}` at {clock(segment.began.time)} → {how_ended}), longer than "
                    f"the client's start-up timeout of {_timeout_words(ctx)}.")
         if client_gave_up:
             summary += " The client gave up before the server listened; the build never reached the compiler."
+        stalled = proxy_stalled(ctx)
         ctx.add("storage-check-slow", confidence=0.92 if client_gave_up else 0.7,
+                layer="network" if stalled else None,
                 reason=f"storage check {duration:.1f} s > start-up timeout {timeout_s:g} s",
-                summary=summary, evidence=evidence)
+                summary=summary + (f" {stalled[0]}" if stalled else ""), evidence=evidence + stalled[1:])
     elif client_gave_up:
         ctx.rule_out("storage-check-slow",
                      f"the storage check took {duration:.1f} s, within the {timeout_s:g} s start-up timeout",
                      evidence)
+
+
+def _infer_from_sockets(ctx: Context) -> None:
+    """No server log: a server connected outwards with nobody on its port is still in its check."""
+    from analyzer.diagnose.sockets import listeners, process_names, server_connections_out
+
+    port = ctx.facts["server_port"]
+    if listeners(ctx, port):
+        return
+    outward = server_connections_out(ctx, port, process_names(ctx))
+    if not outward:
+        return
+    stalled = proxy_stalled(ctx)
+    backend = ctx.facts.get("backend", "remote")
+    summary = (f"The client gave up after its start-up timeout of {_timeout_words(ctx)} while an sccache process "
+               f"was connected to the {backend} backend or its proxy and nothing listened on port {port}: the "
+               "server was still in its start-up storage check (it binds its port only after the check). "
+               "A server log (SCCACHE_LOG=debug, SCCACHE_ERROR_LOG) would show how long the check took.")
+    ctx.add("storage-check-slow", confidence=0.75, layer="network" if stalled else None,
+            reason="no listener; the server's only connection goes to the backend or proxy; client timed out",
+            summary=summary + (f" {stalled[0]}" if stalled else ""),
+            evidence=[Evidence.of(r) for r in outward[:2]] + stalled[1:])
+
+
+def proxy_stalled(ctx: Context) -> list:
+    """[sentence, evidence...] when the socket table shows the proxy sitting on unread bytes from sccache.
+
+    e.g. `ESTAB 1574 0 127.0.0.1:4401 127.0.0.1:38648` on the proxy's side: the proxy took the
+    request and is not forwarding it, so the slowness lives in the network path, not the backend.
+    """
+    proxy = str(ctx.facts.get("proxy") or "")
+    port = proxy.rstrip("/").rsplit(":", 1)[-1]
+    if not port.isdigit():
+        return []
+    for record in ctx.records("sockets"):
+        queued = record.get("recv_q") or "0"
+        if (record.get("local_port") == port and record.get("state") == "ESTABLISHED"
+                and queued.isdigit() and int(queued) > 0):
+            sentence = (f"The socket table shows the proxy {proxy} holding {queued} unread bytes from the "
+                        "server's connection: the proxy accepted the request and is not forwarding it.")
+            return [sentence, Evidence.of(record)]
+    return []
 
 
 def _how_ended(record: Record | None, end_time: str | None) -> str:
@@ -141,7 +188,12 @@ def idle_shutdown(ctx: Context) -> None:
     Fix: raise `SCCACHE_IDLE_TIMEOUT` (seconds; 0 = never) for long builds, set before the server starts.
     """
     idle_s = ctx.facts["idle_timeout_s"]
-    failure_after = any(ctx.matched(i) for i in ("ipc-broken", "server-exited-midbuild"))
+    channel_lost = any(ctx.matched(i) for i in ("ipc-broken", "server-exited-midbuild"))
+    build_failed = any(ctx.events(e) for e in ("cargo-error", "could-not-compile", "probe-failed", "build-error"))
+    finished = bool(ctx.events("build-finished"))
+    # A lost channel only makes the idle shutdown the cause when the build did not survive it
+    # (clients fall back to compiling locally, so a finished build is a benign shutdown).
+    failure_after = channel_lost and (build_failed or not finished)
     for record in ctx.events("server-shutdown", "sccache-log"):
         if "idle" not in record.text:
             continue

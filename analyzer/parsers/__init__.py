@@ -32,6 +32,7 @@ class Parser(Protocol):
 
 
 PARSERS: dict[str, Parser] = {}
+_loaded = False
 
 
 def register(cls: type) -> type:
@@ -44,11 +45,17 @@ def register(cls: type) -> type:
 
 
 def load_all() -> dict[str, Parser]:
-    """Import every module of this package once so their @register calls run."""
-    if not PARSERS:
+    """Import every module of this package once so their @register calls run.
+
+    Tracked by a flag, not by an empty registry: a test that imports one parser module
+    directly must not leave the others unloaded.
+    """
+    global _loaded
+    if not _loaded:
         for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
             if not info.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{info.name}")
+        _loaded = True
     return PARSERS
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 
 from analyzer import timefmt
 from analyzer.parsers import Item, register
-from analyzer.records import Fact, Problem, Record, fields
+from analyzer.records import Fact, Problem, Record
 
 MAX_RECORD_LINES = 2000
 
@@ -61,7 +61,7 @@ RAW_STDERR = re.compile(
 class Head:
     """What the first line of a record says: time, level, target and message."""
 
-    __slots__ = ("text", "time", "level", "target", "pid", "bad_time", "client_kind", "version")
+    __slots__ = ("text", "time", "level", "target", "bad_time", "client_kind", "version")
 
     def __init__(self, text: str, time: str | None = None, level: str | None = None,
                  target: str | None = None, bad_time: str | None = None,
@@ -70,7 +70,6 @@ class Head:
         self.time = time
         self.level = level
         self.target = target
-        self.pid: str | None = None
         self.bad_time = bad_time
         self.client_kind = client_kind
         self.version = version
@@ -130,10 +129,14 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# One pass first: almost no record is an event, so most records cost a single search.
+EVENT_PREFILTER = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in EVENTS))
+
+
 def message_event(head: Head) -> str | None:
     if head.client_kind == "error":
         return "client-error"
-    if head.target == SERVER_STDERR:
+    if head.target == SERVER_STDERR or not EVENT_PREFILTER.search(head.text):
         return None
     for name, pattern in EVENTS:
         if pattern.search(head.text):
@@ -231,10 +234,10 @@ def sniff_score(head: str, name: str) -> float:
         score = 0.5
     else:
         return 0.0
-    if _FOREIGN.search(head):
-        score = min(score, 0.4)
     if "sccache" in name.lower() and name.lower().endswith((".log", ".txt")):
         score = min(1.0, score + 0.03)
+    if _FOREIGN.search(head):
+        score = min(score, 0.4)  # cargo-output / build-output claim files that quote the client
     return score
 
 
@@ -304,7 +307,6 @@ class SccacheLogParser:
             source, KIND, pending.line, "\n".join(pending.parts),
             time=head.time, level=head.level, target=head.target,
             end_line=pending.end_line, event=message_event(head),
-            fields=fields(pid=head.pid),
         )
         for name, value in message_facts(head):
             if (name, value) not in seen:

@@ -25,11 +25,7 @@ PATTERNS = Path(__file__).resolve().parent.parent.parent / "patterns"
 
 # Cases that wait for something outside the diagnosis rules (a signature or a parser).
 # The reason names what is missing; non-strict, so a case passes as soon as the gap is closed.
-KNOWN_GAPS: dict[str, str] = {
-    "local-disk-cache-full": (
-        "the `No space left on device` signature is a root cause by default, and no rule weighs it against "
-        "a build that finished: a succeeded build with failed cache writes gets a root-cause verdict"),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @cache

@@ -20,9 +20,9 @@ class Library:
         return finding_id
 
 
-def assign(*findings: Finding):
+def assign(*findings: Finding, build_succeeded: bool = False):
     ctx = SimpleNamespace(findings={f.id: f for f in findings}, ruled_out={}, missing=[], facts={},
-                          library=Library())
+                          library=Library(), build_succeeded=build_succeeded)
     return roles.assign(ctx)
 
 
@@ -125,3 +125,17 @@ def test_findings_are_ordered_by_role_then_rank():
                     Finding("server-startup-timeout", "symptom", 0.6),
                     Finding("storage-check-slow", "root-cause", 0.92))
     assert [f.role for f in result.findings] == ["root-cause", "contributing", "symptom"]
+
+
+def test_a_finished_build_has_no_root_cause():
+    if not hasattr(roles, "STILL_COSTLY"):
+        import pytest
+        pytest.skip("roles.assign does not weigh a finished build yet")
+    result = assign(Finding("local-disk-cache-problem", "root-cause", 0.6),
+                    Finding("server-exited-midbuild", "root-cause", 0.6),
+                    Finding("ipc-broken", "symptom", 0.6), build_succeeded=True)
+    found = by_id(result)
+    assert (result.root_cause, result.layer) == (None, "none")
+    assert found["local-disk-cache-problem"].role in ("contributing", "benign")
+    assert found["server-exited-midbuild"].role == "benign"
+    assert found["ipc-broken"].role == "benign"

@@ -63,6 +63,7 @@ def test_sniff_client_lines_only_is_medium():
 ])
 def test_sniff_yields_to_cargo_and_build_tools(head):
     assert PARSER.sniff(head, "build.log") <= 0.4
+    assert PARSER.sniff(head, "sccache-build.log") <= 0.4
 
 
 @pytest.mark.parametrize("head", [

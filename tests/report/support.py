@@ -86,3 +86,31 @@ def open_in_chromium(html_path: Path, screenshot: Path | None = None) -> tuple[s
                               env={**os.environ, "LANG": "C.UTF-8"}, check=False)
     console = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if ":CONSOLE" in line]
     return done.stdout.decode("utf-8", "replace"), console
+
+
+HOSTILE_SECRETS = ("Hunter2Pass9", "FAKEsecretFAKEsecretFAKEsecret12", "LTAI5tFAKEFAKEFAKE1234567",
+                   "AKIAIOSFODNN7EXAMPLE")
+SCRIPT_PAYLOAD = "<script>alert(1)</script>"
+IMG_PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+def hostile_bundle(folder: Path) -> Path:
+    """A small bundle whose quoted lines carry secrets, HTML payloads and Markdown fences."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "env.txt").write_text(
+        "ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tFAKEFAKEFAKE1234567\n"
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET=FAKEsecretFAKEsecretFAKEsecret12\n"
+        "HTTPS_PROXY=http://bob:Hunter2Pass9@127.0.0.1:4401\nSCCACHE_OSS_BUCKET=acme-sccache\n"
+        "SCCACHE_OSS_KEY_PREFIX=genarrative\nRUST_BACKTRACE=1\n", encoding="utf-8")
+    (folder / "sccache-server.log").write_text(
+        "[2026-11-21T05:57:35Z INFO  sccache::server] start_server: 127.0.0.1:4400\n"
+        '[2026-11-21T05:57:35Z DEBUG sccache::cache::cache] Init oss cache with bucket acme-sccache, endpoint '
+        'Some("https://oss-cn-hangzhou.aliyuncs.com")\n'
+        "[2026-11-21T05:57:35Z DEBUG opendal::services] service=oss name=acme-sccache path=.sccache_check: read started\n"
+        "[2026-11-21T05:57:35Z DEBUG reqwest::connect] proxy(http://bob:Hunter2Pass9@127.0.0.1:4401/) intercepts "
+        "'https://acme-sccache.oss-cn-hangzhou.aliyuncs.com/'\n", encoding="utf-8")
+    (folder / "cargo-build.txt").write_text(
+        "sccache: error: Timed out waiting for server startup. ALIBABA_CLOUD_ACCESS_KEY_SECRET="
+        f"FAKEsecretFAKEsecretFAKEsecret12 AKIAIOSFODNN7EXAMPLE {SCRIPT_PAYLOAD} {IMG_PAYLOAD} `` ``` x\n",
+        encoding="utf-8")
+    return folder

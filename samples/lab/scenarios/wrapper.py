@@ -7,7 +7,7 @@ CONFIG = '[build]\nrustc-wrapper = "sccache"\n'
 
 
 def wrapper_missing():
-    """RUSTC_WRAPPER=/nonexistent/sccache: cargo cannot execute the wrapper at all."""
+    """RUSTC_WRAPPER points at a path that does not exist: cargo cannot execute the wrapper at all."""
     lab = Lab("wrapper-missing", 4420)
     try:
         lab.copy_crate()
