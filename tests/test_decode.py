@@ -7,6 +7,8 @@ import io
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analyzer import decode
 from analyzer.decode import DecodedStream, detect_encoding, strip_terminal_escapes
@@ -129,7 +131,7 @@ def test_long_line_is_cut_in_linear_time():
 
 def test_cut_in_the_middle_of_a_character_drops_it_quietly(monkeypatch):
     monkeypatch.setattr(decode, "MAX_LINE", 10)
-    found, lines, stream = decoded("aaaaaaaaa€€€\nok\n".encode("utf-8"))
+    found, lines, stream = decoded("aaaaaaaaa€€€\nok\n".encode())
     assert lines == ["aaaaaaaaa", "ok"]
     assert [p.line for p in stream.problems] == [1]
 
@@ -161,4 +163,18 @@ def test_read_error_ends_the_stream_with_a_problem():
 def test_detect_encoding_on_tiny_inputs():
     assert detect_encoding(b"") == "utf-8"
     assert detect_encoding(b"a") == "utf-8"
-    assert detect_encoding("é".encode("utf-8")[:1]) == "utf-8"  # cut character at the end of the head
+    assert detect_encoding("é".encode()[:1]) == "utf-8"  # cut character at the end of the head
+
+
+@given(text=st.text(alphabet="ab\r\n\x1b[m错", max_size=60), head=st.integers(2, 8), chunk=st.integers(1, 8),
+       encoding=st.sampled_from(["utf-8", "utf-16-le"]))
+def test_lines_do_not_depend_on_chunk_boundaries(text, head, chunk, encoding):
+    expected = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if expected[-1] == "":
+        expected.pop()
+    data = (codecs.BOM_UTF16_LE if encoding == "utf-16-le" else b"") + text.encode(encoding)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decode, "HEAD_BYTES", head)
+        patch.setattr(decode, "CHUNK_BYTES", chunk)
+        lines = list(DecodedStream(io.BytesIO(data)).lines())
+    assert lines == [strip_terminal_escapes(line) for line in expected]

@@ -40,7 +40,11 @@ def _first_reason(problems: list[dict]) -> str:
     if not problems:
         return ""
     more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-    return f" ({problems[0]['path']}: {problems[0]['reason']}){more}"
+    return f" ({problems[0]['path']}: {_one_line(problems[0]['reason'])}){more}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
 
 
 def _text(artifacts: list[dict], problems: list[dict]) -> str:
@@ -50,7 +54,7 @@ def _text(artifacts: list[dict], problems: list[dict]) -> str:
         lines.append(f"{a['path']:<{width}}  {a['kind']:<16} {a['encoding']:<14} {a['records']:>8} records")
         for p in a["problems"]:
             where = f"line {p['line']}: " if p["line"] else ""
-            lines.append(f"{'':<{width}}  problem: {where}{p['reason']}")
+            lines.append(f"{'':<{width}}  problem: {where}{_one_line(p['reason'])}")
     for p in problems:
-        lines.append(f"{p['path']}: {p['reason']}")
+        lines.append(f"{p['path']}: {_one_line(p['reason'])}")
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ window — from the first `server-start`/`storage-init` event to +`startup_timeo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 WIDTH = 1000
 LABEL_W = 120
@@ -150,7 +150,7 @@ def _ticks(span: tuple[float, float], scale) -> list[dict]:
     ticks = []
     moment = first
     while moment <= high:
-        label = datetime.fromtimestamp(moment, timezone.utc).strftime("%H:%M:%S" if step < 86400 else "%m-%d")
+        label = datetime.fromtimestamp(moment, UTC).strftime("%H:%M:%S" if step < 86400 else "%m-%d")
         ticks.append({"x": scale(moment), "label": label})
         moment += step
     return ticks

@@ -6,8 +6,16 @@ import pytest
 
 from analyzer.analysis import analyze
 from analyzer.report import render_html
-from tests.report.support import (IMG_PAYLOAD, SAMPLE_NAMES, SCRIPT_PAYLOAD, SEED, chromium, hostile_bundle,
-                                  open_in_chromium, report)
+from tests.report.support import (
+    IMG_PAYLOAD,
+    SAMPLE_NAMES,
+    SCRIPT_PAYLOAD,
+    SEED,
+    chromium,
+    hostile_bundle,
+    open_in_chromium,
+    report,
+)
 from tests.shared import knowledge
 
 pytestmark = [pytest.mark.browser,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from analyzer.report import render_text
-from tests.report.support import SEED, SAMPLE_NAMES, report
+from tests.report.support import SAMPLE_NAMES, SEED, report
 
 
 def hostile_report() -> dict:

@@ -7,8 +7,15 @@ import pytest
 from analyzer.analysis import analyze
 from analyzer.redact import MASK
 from analyzer.report import render_json
-from tests.report.support import (HOSTILE_SECRETS, SAMPLE_BUNDLES, SAMPLE_NAMES, hostile_bundle, planted_secrets,
-                                  render_all, report)
+from tests.report.support import (
+    HOSTILE_SECRETS,
+    SAMPLE_BUNDLES,
+    SAMPLE_NAMES,
+    hostile_bundle,
+    planted_secrets,
+    render_all,
+    report,
+)
 from tests.shared import knowledge
 
 
