@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -58,22 +57,12 @@ class Result:
     timed_out: bool = False
 
 
-def free_port(port: int) -> bool:
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
 # --- loopback fakes ---------------------------------------------------------------------------
 
 class Listener:
     """A loopback fake run as its own process (fakes.py), as a user's proxy or server would be."""
 
-    def __init__(self, lab: "Lab", port: int, mode: str):
+    def __init__(self, lab: Lab, port: int, mode: str):
         self.port, self.mode = port, mode
         script = lab.home / "tools" / "loopback-fake.py"
         if not script.exists():
@@ -103,6 +92,8 @@ class Lab:
     keep: list = field(default_factory=list)
 
     def __post_init__(self):
+        if self.port not in PORTS:
+            raise ValueError(f"port {self.port} is outside this lab's range 4400-4499")
         self.tmp = Path(tempfile.mkdtemp(prefix=f"sccache-lab-{self.name}-"))
         self.home = self.tmp / "home"
         self.project = self.home / "work"
@@ -412,4 +403,4 @@ def add_slow_member(project: Path, functions: int = 1200) -> None:
 def find_pids(pattern: str) -> list[int]:
     """Pids whose command line matches pattern (only used on processes this lab started)."""
     out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
-    return [int(l.split(None, 1)[0]) for l in out.splitlines() if re.search(pattern, l)]
+    return [int(row.split(None, 1)[0]) for row in out.splitlines() if re.search(pattern, row)]

@@ -1,6 +1,7 @@
 """A server from an older sccache install (0.8.2) still owns the port when the 0.16 client
 arrives: there is no version handshake, so only some requests notice."""
 
+import subprocess
 import time
 
 from labkit import Lab, sccache_bin
@@ -52,9 +53,6 @@ def old_server_new_client():
         subprocess.run([str(old), "--stop-server"], env=dict(env or {}, SCCACHE_SERVER_PORT="4436"),
                        capture_output=True, timeout=15)
         lab.kill_leftovers()
-
-
-import subprocess  # noqa: E402
 
 
 SCENARIOS = {"old-server-new-client": old_server_new_client}

@@ -4,6 +4,7 @@ the second build fails with the first build's sccache error without running scca
 import time
 
 from labkit import Lab
+
 from scenarios.storage_stall import BACKENDS
 
 

@@ -2,6 +2,7 @@
 local compiles) or together with its clients (cargo sees the wrapper die by SIGKILL)."""
 
 import os
+import re
 import signal
 import time
 
@@ -47,8 +48,6 @@ def killed(name: str, port: int, clients: bool) -> Lab:
         lab.close(env)
     return lab
 
-
-import re  # noqa: E402  (used in the lambda above)
 
 
 def server_killed_midbuild():
