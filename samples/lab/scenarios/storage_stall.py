@@ -54,7 +54,7 @@ def stall(name: str, backend: str, port: int, debug_log: bool = True) -> None:
             f"Real sccache 0.16 + cargo 1.95: {backend.upper()} backend env with fake keys, HTTPS_PROXY "
             "to a loopback proxy that accepts CONNECT and then never forwards; cargo build with an "
             f"existing target/; {log}ss/ps taken 6 s into the client's wait.",
-            "storage-check-slow", "cache-backend",
+            "storage-check-slow", "network",  # the proxy holds unread bytes: the stall is in the network path
             ["storage-check-slow", "proxy-in-path", "server-startup-timeout", "rustc-probe-failed",
              "rustc-info-cached-failure"],
             roles={"storage-check-slow": "root-cause", "proxy-in-path": "contributing",
