@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SAMPLE ?= samples/seed-windows-oss-proxy
+SAMPLE ?= samples/seed-windows-oss-proxy/bundle
 
 .PHONY: demo test test-fast lint reports bench lab clean
 
