@@ -40,12 +40,6 @@ class Bundle:
     def readable(self) -> bool:
         return any(a.record_count or a.facts for a in self.artifacts)
 
-    def records(self, kind: str | None = None) -> list[Record]:
-        return [r for a in self.artifacts if kind is None or a.kind == kind for r in a.records]
-
-    def facts(self) -> list[Fact]:
-        return [f for a in self.artifacts for f in a.facts]
-
 
 def keep_all(record: Record) -> bool:
     return True

@@ -45,6 +45,11 @@ class Record:
     def field_map(self) -> dict[str, str]:
         return dict(self.fields)
 
+    def headline(self, limit: int = 400) -> str:
+        """The first line of the text, cut at `limit` characters with an ellipsis."""
+        line = self.text.split("\n", 1)[0]
+        return line if len(line) <= limit else line[: limit - 1] + "…"
+
 
 @dataclass(frozen=True, slots=True)
 class Fact:

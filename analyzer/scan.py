@@ -24,7 +24,6 @@ class Previous:
 class Scan:
     library: object | None
     matches: list = field(default_factory=list)
-    first_time: dict[str, str] = field(default_factory=dict)
     last_time: dict[str, str] = field(default_factory=dict)
     previous: dict[tuple[str, int], Previous] = field(default_factory=dict)
     _last: dict[str, Previous] = field(default_factory=dict)
@@ -39,7 +38,6 @@ class Scan:
             if last is not None:
                 self.previous[(record.source, record.line)] = last
         if record.time:
-            self.first_time.setdefault(record.source, record.time)
             self.last_time[record.source] = record.time
         self._last[record.source] = Previous(record.time, record.text[:300])
         return keep

@@ -1,4 +1,4 @@
-"""Timestamps as artifacts write them -> the ISO 8601 UTC strings records carry.
+"""Timestamps: as artifacts write them -> the ISO 8601 UTC strings records carry, and back.
 
 Every timestamp leaves here as `2026-11-21T05:23:31Z` or, when the source had a
 fraction, `2026-11-21T05:23:31.123Z` (milliseconds; longer fractions are cut, never
@@ -84,3 +84,31 @@ def parse_timestamp(text: str) -> str | None:
 def from_date_time(date: str, time: str) -> str | None:
     """fern (sccache <= 0.2.5) writes `[2017-09-28][11:39:11]`: local time, no zone."""
     return from_parts(date, time)
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """A record's ISO 8601 UTC string as a datetime, or None (the inverse of `format_utc`)."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def seconds_between(start: str | None, end: str | None) -> float | None:
+    a, b = parse_iso(start), parse_iso(end)
+    if a is None or b is None:
+        return None
+    return (b - a).total_seconds()
+
+
+def clock(value: str | None) -> str:
+    """`2026-05-11T02:02:11Z` -> `02:02:11` (what a reader compares at a glance)."""
+    moment = parse_iso(value)
+    if moment is None:
+        return "?"
+    text = moment.strftime("%H:%M:%S")
+    if moment.microsecond:
+        text += f".{moment.microsecond // 1000:03d}"
+    return text

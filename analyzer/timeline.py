@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analyzer.records import Record
-
 MAX_EVENTS = 400
 
 
@@ -48,7 +46,7 @@ def build_timeline(bundle, matches, library) -> list[TimelineEvent]:
                 continue
             order += 1
             events.append(TimelineEvent(record.time or last_time, record.time is None and last_time is not None,
-                                        record.source, record.kind, record.line, label, _first_line(record), order))
+                                        record.source, record.kind, record.line, label, record.headline(300), order))
     events = _dedupe(events)
     events.sort(key=lambda e: (e.time is None, e.time or "", e.order if e.time is None else 0, e.source, e.line))
     if len(events) > MAX_EVENTS:
@@ -66,7 +64,3 @@ def _dedupe(events: list[TimelineEvent]) -> list[TimelineEvent]:
             unique.append(event)
     return unique
 
-
-def _first_line(record: Record, limit: int = 300) -> str:
-    line = record.text.split("\n", 1)[0]
-    return line if len(line) <= limit else line[: limit - 1] + "…"

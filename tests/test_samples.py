@@ -15,8 +15,9 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/expected.json") if (p.parent / "bundle").is_dir())
 
 
-def test_there_are_samples():
-    assert len(SAMPLE_DIRS) >= 1
+def test_the_corpus_holds_at_least_14_real_samples():
+    real = [p.name for p in SAMPLE_DIRS if json.loads((p / "expected.json").read_text(encoding="utf-8")).get("real")]
+    assert len(real) >= 14, real
 
 
 @pytest.mark.parametrize("sample", SAMPLE_DIRS, ids=[p.name for p in SAMPLE_DIRS])

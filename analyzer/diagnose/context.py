@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from analyzer.diagnose.facts import merge_facts
 from analyzer.diagnose.model import Evidence, Finding, Missing, RuledOut
@@ -103,10 +102,3 @@ def env_map(records: list[Record]) -> dict[str, str]:
             env[name.upper()] = record.get("value", "") or ""
     return env
 
-
-def first_evidence(records: list[Record], limit: int = 3) -> list[Evidence]:
-    return [Evidence.of(r) for r in records[:limit]]
-
-
-def fact_value(ctx: Context, name: str, default: Any = None) -> Any:
-    return ctx.facts.get(name, default)

@@ -35,11 +35,11 @@ def real_compile_errors(ctx: Context) -> None:
             reason=f"{len(errors)} compiler error(s)" + (f": {', '.join(codes[:5])}" if codes else ""),
             summary=("The build failed on real compiler errors in the code; sccache passed the compiler's "
                      "diagnostics through unchanged."),
-            evidence=[Evidence.of(r, r.text.split("\n", 1)[0]) for r in errors[:4]])
+            evidence=[Evidence.headline(r) for r in errors[:4]])
     for cache_id in CACHE_LAYER_IDS:
         if not ctx.matched(cache_id):
             ctx.rule_out(cache_id, "the compiler itself reported errors in the code, and the cache shows no "
-                                   "trouble of its own", [Evidence.of(errors[0], errors[0].text.split("\n", 1)[0])])
+                                   "trouble of its own", [Evidence.headline(errors[0])])
 
 
 @rule("toolchain-works", ids=("toolchain-broken",), needs=("version-info",))
@@ -76,4 +76,4 @@ def not_the_code(ctx: Context) -> None:
     if ctx.matched("rustc-probe-failed") and not ctx.events("compile-error"):
         probe = ctx.matched("rustc-probe-failed")[0].record
         ctx.rule_out("source-compile-error", "cargo failed in its `rustc -vV` probe through the wrapper, "
-                                             "before compiling any crate: not a code error", [Evidence.of(probe, probe.text.split("\n", 1)[0])])
+                                             "before compiling any crate: not a code error", [Evidence.headline(probe)])

@@ -20,12 +20,8 @@ def findings_from_matches(ctx: Context) -> None:
         confidence = SEVERITY_CONFIDENCE.get(getattr(pattern, "severity", "warning"), 0.45)
         finding = ctx.add(pattern_id, confidence=confidence,
                           reason=f"{len(matches)} matching line(s) in {len({m.record.source for m in matches})} file(s)",
-                          evidence=[Evidence.of(m.record, _first_line(m.record.text)) for m in matches[:8]])
+                          evidence=[Evidence.headline(m.record) for m in matches[:8]])
         for match in matches:
             for key, value in match.captures:
                 finding.captures.setdefault(key, value)
 
-
-def _first_line(text: str, limit: int = 400) -> str:
-    line = text.split("\n", 1)[0]
-    return line if len(line) <= limit else line[:limit] + "…"

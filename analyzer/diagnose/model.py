@@ -24,6 +24,11 @@ class Evidence:
     def of(cls, record: Record, text: str | None = None) -> Evidence:
         return cls(record.source, record.line, record.time, text if text is not None else record.text)
 
+    @classmethod
+    def headline(cls, record: Record) -> Evidence:
+        """Evidence quoting only the record's first line (a diagnostic without its span lines)."""
+        return cls.of(record, record.headline(401))  # 400 characters and the ellipsis
+
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "line": self.line, "time": self.time, "text": self.text}
 

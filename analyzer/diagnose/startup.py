@@ -14,7 +14,7 @@ from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 from analyzer.records import Record
-from analyzer.timeutil import clock, seconds_between
+from analyzer.timefmt import clock, seconds_between
 
 CLIENT_GAVE_UP = ("server-startup-timeout", "rustc-probe-failed", "daemon-not-listening")
 
@@ -101,7 +101,7 @@ def storage_check_timing(ctx: Context) -> None:
     evidence = [Evidence.of(r) for r in (segment.start, segment.init, end_record) if r is not None]
     if end_record is None and client_gave_up and duration <= timeout_s:
         summary = (f"The server's start-up storage check against the {backend} cache began at "
-                   f"{clock(segment.began.time)} (`{_short(segment.began.text)}`) and had not finished when the "
+                   f"{clock(segment.began.time)} (`{segment.began.headline(90)}`) and had not finished when the "
                    f"log ends at {clock(end_time)}; the server binds its port only after the check, and the "
                    f"client gave up after its start-up timeout of {_timeout_words(ctx)}.")
         stalled = proxy_stalled(ctx)
@@ -110,7 +110,7 @@ def storage_check_timing(ctx: Context) -> None:
                 summary=summary + (f" {stalled[0]}" if stalled else ""), evidence=evidence + stalled[1:])
     elif duration > timeout_s:
         summary = (f"The server's start-up storage check against the {backend} cache took {duration:.1f} s "
-                   f"(`{_short(segment.began.text)}` at {clock(segment.began.time)} → {how_ended}), longer than "
+                   f"(`{segment.began.headline(90)}` at {clock(segment.began.time)} → {how_ended}), longer than "
                    f"the client's start-up timeout of {_timeout_words(ctx)}.")
         if client_gave_up:
             summary += " The client gave up before the server listened; the build never reached the compiler."
@@ -170,12 +170,8 @@ def proxy_stalled(ctx: Context) -> list:
 def _how_ended(record: Record | None, end_time: str | None) -> str:
     if record is None:
         return f"still running when the log ends at {clock(end_time)}"
-    return f"`{_short(record.text)}` at {clock(record.time)}"
+    return f"`{record.headline(90)}` at {clock(record.time)}"
 
-
-def _short(text: str, limit: int = 90) -> str:
-    line = text.split("\n", 1)[0]
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 @rule("idle-timeout", ids=("server-idle-timeout",), needs=("sccache-log",))

@@ -21,10 +21,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from analyzer.parsers import Item, register
-from analyzer.records import Fact, Problem, Record, fields
+from analyzer.parsers._badrun import BadRun
+from analyzer.records import Fact, Record, fields
 
 KIND = "env"
-GIVE_UP_AFTER = 20
 
 # `Name                           Value`
 TABLE_HEADER = re.compile(r"^Name\s+Value\s*$")
@@ -107,7 +107,7 @@ class _State:
         self.value_column: int | None = None  # set by a PowerShell table ruler
         self.current: dict | None = None
         self.list_name: tuple[int, str] | None = None
-        self.bad: list[Problem] = []
+        self.bad = BadRun(source, "a variable", "variables")
         self.stopped = False
         self.os_done = False
 
@@ -134,13 +134,12 @@ class _State:
         yield from self._close()
         item = self._start(number, line)
         if item is None:
-            self.bad.append(Problem(self.source, number, f"not a variable: {line.strip()[:80]!r}"))
-            if len(self.bad) >= GIVE_UP_AFTER:
+            gave_up = self.bad.add(number, line)
+            if gave_up:
                 self.stopped = True
-                yield Problem(self.source, self.bad[0].line, f"gave up after {GIVE_UP_AFTER} consecutive lines that are not variables")
+                yield gave_up
             return
-        yield from self.bad
-        self.bad = []
+        yield from self.bad.flush()
 
     def _continues(self, line: str) -> bool:
         if self.current is None:
@@ -195,4 +194,4 @@ class _State:
 
     def finish(self) -> Iterator[Item]:
         yield from self._close()
-        yield from self.bad
+        yield from self.bad.flush()

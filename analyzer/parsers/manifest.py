@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from analyzer.parsers import Item, register
-from analyzer.parsers.rustc_info import JSON_POSITION, object_end
+from analyzer.parsers._json import invalid_json, line_at, object_end
 from analyzer.records import Fact, Problem, Record, fields
 
 KIND = "manifest"
@@ -51,8 +51,7 @@ class ManifestParser:
         try:
             data = orjson.loads(text)
         except orjson.JSONDecodeError as error:
-            where = JSON_POSITION.search(str(error))
-            yield Problem(source, int(where["line"]) if where else None, f"invalid JSON: {error}; complete entries recovered")
+            yield invalid_json(error, source)
             yield from _recover(text, source)
             return
         if not isinstance(data, dict):
@@ -60,7 +59,7 @@ class ManifestParser:
             return
         for key in FACT_KEYS:
             if data.get(key) is not None:
-                yield Fact(key, data[key], source, _line_at(text, text.find(f'"{key}"')))
+                yield Fact(key, data[key], source, line_at(text, text.find(f'"{key}"')))
         files = data.get("files")
         if not isinstance(files, list):
             yield Problem(source, None, "manifest has no `files` list")
@@ -71,7 +70,7 @@ class ManifestParser:
             if isinstance(entry, dict):
                 yield _record(text, source, entry, offset)
             else:
-                yield Problem(source, _line_at(text, offset), f"files entry {index} is not an object")
+                yield Problem(source, line_at(text, offset), f"files entry {index} is not an object")
 
 
 def _capped(lines: Iterable[str]) -> Iterator[str]:
@@ -89,7 +88,7 @@ def _recover(text: str, source: str) -> Iterator[Item]:
             value = orjson.loads(match["value"])
         except orjson.JSONDecodeError:
             continue
-        yield Fact(match["key"], value, source, _line_at(text, match.start()))
+        yield Fact(match["key"], value, source, line_at(text, match.start()))
     for match in FILE_ENTRY.finditer(text):
         end = object_end(text, match.start())
         if end is None:
@@ -113,11 +112,8 @@ def _record(text: str, source: str, entry: dict[str, Any], offset: int) -> Recor
     if error:
         summary += f": {error}"
     end = object_end(text, offset) if text[offset:offset + 1] == "{" else None
-    return Record(source, KIND, _line_at(text, offset), summary, level="ERROR" if error else None,
-                  target="collector", end_line=_line_at(text, (end or offset + 1) - 1),
+    return Record(source, KIND, line_at(text, offset), summary, level="ERROR" if error else None,
+                  target="collector", end_line=line_at(text, (end or offset + 1) - 1),
                   fields=fields(path=path, command=entry.get("command"), exit_status=status,
                                 duration_ms=entry.get("duration_ms"), error=error))
 
-
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, max(offset, 0)) + 1

@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from analyzer.parsers import Item, register
+from analyzer.parsers._badrun import BadRun
 from analyzer.records import Fact, Problem, Record, fields
 
 KIND = "processes"
-GIVE_UP_AFTER = 20
 Numbered = Iterator[tuple[int, str]]
 
 # `Image Name                     PID Session Name        Session#    Mem Usage` / `映像名称  PID 会话名  会话#  内存使用`
@@ -97,25 +97,6 @@ def iso_start(value: str) -> str:
     return value
 
 
-class _BadRun:
-    """Collects unreadable lines; isolated ones become Problems, a long run ends the member."""
-
-    def __init__(self, source: str):
-        self.source, self.pending = source, []
-
-    def add(self, number: int, line: str) -> Problem | None:
-        self.pending.append(Problem(self.source, number, f"not a process row: {line.strip()[:80]!r}"))
-        if len(self.pending) >= GIVE_UP_AFTER:
-            first = self.pending[0].line
-            self.pending = []
-            return Problem(self.source, first, f"gave up after {GIVE_UP_AFTER} consecutive lines that are not process rows")
-        return None
-
-    def flush(self) -> list[Problem]:
-        out, self.pending = self.pending, []
-        return out
-
-
 @register
 class ProcessesParser:
     kind = KIND
@@ -141,7 +122,7 @@ class ProcessesParser:
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
         numbered: Numbered = ((n, ln) for n, ln in enumerate(lines, 1))
-        bad = _BadRun(source)
+        bad = BadRun(source, "a process row", "process rows")
         for number, line in numbered:
             if not line.strip():
                 continue
@@ -183,7 +164,7 @@ def _reader_for(line: str):
     return None
 
 
-def _row_loop(numbered: Numbered, bad: _BadRun, parse_row) -> Iterator[Item]:
+def _row_loop(numbered: Numbered, bad: BadRun, parse_row) -> Iterator[Item]:
     """Shared table loop: blank lines and rulers skipped, bad runs reported, rows yielded."""
     for number, line in numbered:
         if not line.strip() or RULER.match(line) or re.match(r"^\s*-[-\s]*$", line):
@@ -205,7 +186,7 @@ def _record(source: str, number: int, line: str, end: int | None = None, **value
     return Record(source, KIND, number, line, end_line=end, fields=fields(**values))
 
 
-def _read_tasklist(number: int, header: str, numbered: Numbered, source: str, bad: _BadRun) -> Iterator[Item]:
+def _read_tasklist(number: int, header: str, numbered: Numbered, source: str, bad: BadRun) -> Iterator[Item]:
     def row(n: int, line: str) -> Record | None:
         m = TASKLIST_ROW.match(line)
         if not m:
@@ -215,7 +196,7 @@ def _read_tasklist(number: int, header: str, numbered: Numbered, source: str, ba
     yield from _row_loop(numbered, bad, row)
 
 
-def _read_get_process(number: int, header: str, numbered: Numbered, source: str, bad: _BadRun) -> Iterator[Item]:
+def _read_get_process(number: int, header: str, numbered: Numbered, source: str, bad: BadRun) -> Iterator[Item]:
     unit = re.search(r"WS\((\w)\)", header).group(1)
 
     def row(n: int, line: str) -> Record | None:
@@ -245,7 +226,7 @@ def _csv_row(line: str) -> bool:
     return bool(cells and len(cells) in (5, 9) and cells[1].isdigit() and cells[4].endswith("K"))
 
 
-def _read_csv(number: int, first: str, numbered: Numbered, source: str, bad: _BadRun) -> Iterator[Item]:
+def _read_csv(number: int, first: str, numbered: Numbered, source: str, bad: BadRun) -> Iterator[Item]:
     def row(n: int, line: str) -> Record | None:
         cells = _csv_fields(line)
         if not cells or len(cells) not in (5, 9) or not cells[1].isdigit() or not line.rstrip().endswith('"'):
@@ -259,7 +240,7 @@ def _read_csv(number: int, first: str, numbered: Numbered, source: str, bad: _Ba
     yield from _row_loop(numbered, bad, row)
 
 
-def _read_wmic(number: int, header: str, numbered: Numbered, source: str, bad: _BadRun) -> Iterator[Item]:
+def _read_wmic(number: int, header: str, numbered: Numbered, source: str, bad: BadRun) -> Iterator[Item]:
     columns = [(m.start(), m.group()) for m in WMIC_COLUMN.finditer(header)]
     names = {"Caption": "name", "Name": "name", "CommandLine": "cmdline", "ParentProcessId": "ppid",
              "ProcessId": "pid", "CreationDate": "started", "WorkingSetSize": "memory", "ExecutablePath": "path"}
@@ -278,7 +259,7 @@ def _read_wmic(number: int, header: str, numbered: Numbered, source: str, bad: _
     yield from _row_loop(numbered, bad, row)
 
 
-def _read_ps(number: int, header: str, numbered: Numbered, source: str, bad: _BadRun) -> Iterator[Item]:
+def _read_ps(number: int, header: str, numbered: Numbered, source: str, bad: BadRun) -> Iterator[Item]:
     titles = header.split()
     widths = [5 if t in ("STARTED", "LSTART") else 1 for t in titles]
 
@@ -302,7 +283,7 @@ def _read_ps(number: int, header: str, numbered: Numbered, source: str, bad: _Ba
     yield from _row_loop(numbered, bad, row)
 
 
-def _read_blocks(number: int, first: str, numbered: Numbered, source: str, bad: _BadRun) -> Iterator[Item]:
+def _read_blocks(number: int, first: str, numbered: Numbered, source: str, bad: BadRun) -> Iterator[Item]:
     """`Key : value` blocks separated by blank lines; indented lines continue the last value."""
     block: dict[str, str] = {}
     raw: list[str] = []

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from analyzer.parsers import Item, register
+from analyzer.parsers._json import invalid_json, line_at, object_end
 from analyzer.records import Fact, Problem, Record, fields
 
 KIND = "rustc-info"
@@ -27,8 +28,7 @@ MAX_CHARS = 16 * 1024 * 1024
 ENTRY_START = re.compile(r'"(?P<key>\d+)"\s*:\s*\{')
 # "rustc_fingerprint":15745918312908927908
 FINGERPRINT = re.compile(r'"rustc_fingerprint"\s*:\s*(?P<value>\d+)')
-# orjson: "unexpected end of data: line 1 column 301 (char 300)"
-JSON_POSITION = re.compile(r"line (?P<line>\d+) column \d+")
+
 # `release: 1.95.0`, `host: x86_64-unknown-linux-gnu` in a `rustc -vV` stdout
 VERSION_LINE = re.compile(r"^(?P<name>release|host): (?P<value>\S+)\s*$", re.M)
 
@@ -55,8 +55,7 @@ class RustcInfoParser:
         try:
             data = orjson.loads(text)
         except orjson.JSONDecodeError as error:
-            where = JSON_POSITION.search(str(error))
-            yield Problem(source, int(where["line"]) if where else None, f"invalid JSON: {error}; complete entries recovered")
+            yield invalid_json(error, source)
             yield from _recover(text, source)
             return
         if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
@@ -88,7 +87,7 @@ def _recover(text: str, source: str) -> Iterator[Item]:
     """Yield the facts and entries that are complete in a damaged file."""
     fingerprint = FINGERPRINT.search(text)
     if fingerprint:
-        yield Fact("rustc_fingerprint", int(fingerprint["value"]), source, _line_at(text, fingerprint.start()))
+        yield Fact("rustc_fingerprint", int(fingerprint["value"]), source, line_at(text, fingerprint.start()))
     for match in ENTRY_START.finditer(text):
         end = object_end(text, match.end() - 1)
         if end is None:
@@ -139,37 +138,9 @@ def _span(text: str, key: str) -> tuple[int, int]:
     if match is None:
         return 1, 1
     end = object_end(text, match.end() - 1) or len(text)
-    return _line_at(text, match.start()), _line_at(text, end - 1)
+    return line_at(text, match.start()), line_at(text, end - 1)
 
 
 def _line_of(text: str, key: str) -> int | None:
     at = text.find(f'"{key}"')
-    return _line_at(text, at) if at >= 0 else None
-
-
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def object_end(text: str, start: int) -> int | None:
-    """Index just past the `}` matching the `{` at `start`, honouring strings; None if cut."""
-    depth = 0
-    in_string = escaped = False
-    for index in range(start, len(text)):
-        char = text[index]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return None
+    return line_at(text, at) if at >= 0 else None

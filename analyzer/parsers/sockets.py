@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from analyzer.parsers import Item, register
-from analyzer.records import Fact, Problem, Record, fields
+from analyzer.parsers._badrun import BadRun
+from analyzer.records import Fact, Record, fields
 
 KIND = "sockets"
-GIVE_UP_AFTER = 20
 
 # `Active Connections` / `活动连接` (Windows), `Active Internet connections (servers and established)`
 TITLE = re.compile(r"^\s*(Active Connections|活动连接|Active Internet connections)", re.I)
@@ -116,7 +116,7 @@ class SocketsParser:
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
         layout = _Layout()
         pending: tuple[int, str, dict[str, str | None]] | None = None
-        bad: list[Problem] = []
+        bad = BadRun(source, "a socket row", "socket rows")
         facts_done: set[str] = set()
         for number, line in enumerate(lines, 1):
             if not line.strip():
@@ -138,19 +138,18 @@ class SocketsParser:
                 continue  # netstat -b: service name or "no owner" line under a row
             row = _parse_row(line, layout)
             if row is None:
-                bad.append(Problem(source, number, f"not a socket row: {line.strip()[:80]!r}"))
-                if len(bad) >= GIVE_UP_AFTER:
-                    yield Problem(source, bad[0].line, f"gave up after {GIVE_UP_AFTER} consecutive lines that are not socket rows")
+                gave_up = bad.add(number, line)
+                if gave_up:
+                    yield gave_up
                     return
                 continue
-            yield from bad
-            bad.clear()
+            yield from bad.flush()
             if pending:
                 yield _record(source, *pending)
             pending = (number, line, row)
         if pending:
             yield _record(source, *pending)
-        yield from bad
+        yield from bad.flush()
 
 
 def _record(source: str, number: int, line: str, row: dict[str, str | None]) -> Record:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from analyzer.timefmt import parse_iso
+
 WIDTH = 1000
 LABEL_W = 120
 TIMED_END = 800
@@ -67,12 +69,8 @@ def lane_of(kind: str) -> str:
 
 
 def parse_time(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
+    moment = parse_iso(value)
+    return moment.timestamp() if moment is not None else None
 
 
 def layout(report: dict) -> Layout:

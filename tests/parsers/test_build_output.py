@@ -8,7 +8,7 @@ import pytest
 
 from analyzer.ingest import keep_all, read_bundle
 from analyzer.parsers import choose, get
-from analyzer.records import Fact, Problem, Record
+from tests.parsers.support import split
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "build-output"
 # Through the registry, so every kind is loaded before `choose` compares them.
@@ -16,10 +16,7 @@ PARSER = get("build-output")
 
 
 def parse(lines, source="build.log"):
-    items = list(PARSER.parse(lines, source))
-    return ([i for i in items if isinstance(i, Record)],
-            [i for i in items if isinstance(i, Fact)],
-            [i for i in items if isinstance(i, Problem)])
+    return split(PARSER.parse(lines, source))
 
 
 def fixture_lines(name):

@@ -1,38 +1,14 @@
 """The env parser through read_bundle: decoding, sniffing and parsing together."""
 
-from pathlib import Path
 
 import pytest
 
 from analyzer.ingest import keep_all, read_bundle
 from analyzer.records import Problem
+from tests.parsers.support import FIXTURES as FIXTURE_ROOT
+from tests.parsers.support import OTHER_KINDS, SEED, read
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "env"
-SEED = ROOT / "samples" / "seed-windows-oss-proxy" / "bundle"
-OTHER_KINDS = {
-    "sccache.log": "[2026-11-21T05:23:31Z INFO  sccache::server] start_server: 127.0.0.1:4226\n"
-                   "[2026-11-21T05:23:31Z DEBUG sccache::server] handle_client: get_stats\n",
-    "cargo.txt": "error: process didn't exit successfully: `sccache rustc -vV` (exit status: 2)\n--- stderr\n"
-                 "sccache: error: Timed out waiting for server startup. Maybe the remote service is unreachable?\n",
-    "rustc_info.json": '{"rustc_fingerprint":1,"outputs":{"2":{"success":true,"status":"","code":0,"stdout":"","stderr":""}},"successes":{}}\n',
-    "stats.txt": "Compile requests                      7\nCompile requests executed             0\nCache hits                            0\n",
-    "config.toml": '[build]\nrustc-wrapper = "sccache"\n\n[cache.oss]\nbucket = "b"\n',
-    "version.txt": "rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n",
-}
-
-
-def read(path):
-    bundle = read_bundle([str(path)], keep_all)
-    return bundle.artifacts[0]
-@pytest.mark.parametrize("name, rows", [
-    ("ps-env-table.txt", 8), ("ps-env-list.txt", 8), ("cmd-set.txt", 11), ("linux-env.txt", 13), ("linux-export-p.txt", 10),
-])
-def test_each_format_is_sniffed_and_read_without_problems(name, rows):
-    artifact = read(FIXTURES / name)
-    assert artifact.kind == "env"
-    assert artifact.record_count == rows
-    assert artifact.problems == []
+FIXTURES = FIXTURE_ROOT / "env"
 
 
 @pytest.mark.parametrize("name, text", sorted(OTHER_KINDS.items()))
