@@ -9,6 +9,14 @@ from tests.parsers.support import FIXTURES as FIXTURE_ROOT
 from tests.parsers.support import OTHER_KINDS, SEED, read
 
 FIXTURES = FIXTURE_ROOT / "env"
+@pytest.mark.parametrize("name, rows", [
+    ("ps-env-table.txt", 8), ("ps-env-list.txt", 8), ("cmd-set.txt", 11), ("linux-env.txt", 13), ("linux-export-p.txt", 10),
+])
+def test_each_format_is_sniffed_and_read_without_problems(name, rows):
+    artifact = read(FIXTURES / name)
+    assert artifact.kind == "env"
+    assert artifact.record_count == rows
+    assert artifact.problems == []
 
 
 @pytest.mark.parametrize("name, text", sorted(OTHER_KINDS.items()))

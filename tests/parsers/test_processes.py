@@ -8,6 +8,18 @@ from tests.parsers.support import FIXTURES as FIXTURE_ROOT
 from tests.parsers.support import OTHER_KINDS, SEED, read
 
 FIXTURES = FIXTURE_ROOT / "processes"
+@pytest.mark.parametrize("name, rows", [
+    ("win-tasklist-en.txt", 8), ("win-tasklist-zh.txt", 8), ("win-tasklist-csv.txt", 8),
+    ("win-tasklist-csv-nh.txt", 8), ("win-tasklist-list-en.txt", 8), ("win-tasklist-list-zh.txt", 8),
+    ("win-tasklist-v-en.txt", 8), ("win-tasklist-v-zh.txt", 8), ("ps-get-process.txt", 6),
+    ("ps-cim-format-list.txt", 3), ("wmic-process.txt", 6),
+    ("linux-ps-ef.txt", 59), ("linux-ps-aux.txt", 59), ("linux-ps-eo-lstart.txt", 59),
+])
+def test_each_format_is_sniffed_and_read_without_problems(name, rows):
+    artifact = read(FIXTURES / name)
+    assert artifact.kind == "processes"
+    assert artifact.record_count == rows
+    assert artifact.problems == []
 
 
 @pytest.mark.parametrize("name, text", sorted(OTHER_KINDS.items()))

@@ -9,6 +9,14 @@ from tests.parsers.support import FIXTURES as FIXTURE_ROOT
 from tests.parsers.support import OTHER_KINDS, SEED, read
 
 FIXTURES = FIXTURE_ROOT / "shell-transcript"
+@pytest.mark.parametrize("name, rows", [
+    ("ps-transcript-kill.txt", 25), ("bash-terminal.txt", 13), ("cmd-console.txt", 10), ("ConsoleHost_history.txt", 6),
+])
+def test_each_format_is_sniffed_and_read_without_problems(name, rows):
+    artifact = read(FIXTURES / name)
+    assert artifact.kind == "shell-transcript"
+    assert artifact.record_count == rows
+    assert artifact.problems == []
 
 
 @pytest.mark.parametrize("name, text", sorted(OTHER_KINDS.items()))
