@@ -185,11 +185,9 @@ def idle_shutdown(ctx: Context) -> None:
     """
     idle_s = ctx.facts["idle_timeout_s"]
     channel_lost = any(ctx.matched(i) for i in ("ipc-broken", "server-exited-midbuild"))
-    build_failed = any(ctx.events(e) for e in ("cargo-error", "could-not-compile", "probe-failed", "build-error"))
-    finished = bool(ctx.events("build-finished"))
     # A lost channel only makes the idle shutdown the cause when the build did not survive it
     # (clients fall back to compiling locally, so a finished build is a benign shutdown).
-    failure_after = channel_lost and (build_failed or not finished)
+    failure_after = channel_lost and not ctx.build_succeeded
     for record in ctx.events("server-shutdown", "sccache-log"):
         if "idle" not in record.text:
             continue
