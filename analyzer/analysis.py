@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analyzer.diagnose import diagnose
 from analyzer.ingest import Bundle, read_bundle
 from analyzer.knowledge import Knowledge
 from analyzer.patterns import load_library
-from analyzer.redact import redact_report
+from analyzer.redact import redact_report, redact_text
 from analyzer.report.model import build_report
-from analyzer.scan import Scan
+from analyzer.scan import Scan, Unexplained
 from analyzer.timeline import build_timeline
 
 
@@ -23,6 +23,8 @@ class PatternLibraryError(Exception):
 class Analysis:
     bundle: Bundle
     report: dict
+    # Error and warning lines no signature explained (redacted like the report), for batch.
+    unexplained: list[Unexplained] = field(default_factory=list)
 
 
 def load_knowledge(pattern_dirs: tuple[str, ...] = ()) -> Knowledge:
@@ -39,4 +41,8 @@ def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool 
     diagnosis = diagnose(bundle, scan.matches, knowledge, scan)
     timeline = build_timeline(bundle, scan.matches, knowledge)
     report = build_report(bundle, diagnosis, knowledge, timeline)
-    return Analysis(bundle, redact_report(report) if redact else report)
+    unexplained = scan.unexplained
+    if redact:
+        report = redact_report(report)
+        unexplained = [replace(u, text=redact_text(u.text)) for u in unexplained]
+    return Analysis(bundle, report, unexplained)
