@@ -34,10 +34,21 @@ def load_knowledge(pattern_dirs: tuple[str, ...] = ()) -> Knowledge:
     return Knowledge(library)
 
 
-def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool = True) -> Analysis:
+def _fast_path(knowledge: Knowledge, scan: Scan, min_bytes: int | None):
+    from analyzer import fastscan
+
+    if not fastscan.available():
+        return None
+    return fastscan.FastPath(knowledge.library, scan, fastscan.MIN_BYTES if min_bytes is None else min_bytes)
+
+
+def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool = True,
+            fast_min_bytes: int | None = None) -> Analysis:
+    """`fast_min_bytes`: logs from this size on take the fast path (default
+    `fastscan.MIN_BYTES`; tests use 0 to run every sample through it)."""
     knowledge = knowledge or load_knowledge()
     scan = Scan(knowledge)
-    bundle = read_bundle(inputs, keep=scan.keep)
+    bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(knowledge, scan, fast_min_bytes))
     diagnosis = diagnose(bundle, scan.matches, knowledge, scan)
     timeline = build_timeline(bundle, scan.matches, knowledge)
     report = build_report(bundle, diagnosis, knowledge, timeline)

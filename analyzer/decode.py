@@ -135,7 +135,22 @@ class DecodedStream:
             line = piece if unit == "characters" else self._decode_line(piece, number, truncated)
             if truncated:
                 self._note_truncated(number, f"longer than {MAX_LINE} {unit}; truncated")
+            if "\x00" in line:  # a crash's zero-filled blocks, or a UTF-16 part in 8-bit text
+                self._note(number, "NUL bytes dropped")
             yield strip_terminal_escapes(line)
+
+    def byte_chunks(self) -> Iterator[bytes]:
+        """The raw bytes after any BOM, in reads of at most `CHUNK_BYTES` (for the fast scan,
+        which cuts lines itself and decodes only the few it needs with `decode_line`)."""
+        return self._byte_chunks()
+
+    def decode_line(self, data: bytes, number: int, truncated: bool = False) -> str:
+        """One line cut elsewhere, decoded and cleaned exactly as `lines()` would."""
+        return strip_terminal_escapes(self._decode_line(data, number, truncated))
+
+    def note_long_line(self, number: int) -> None:
+        """A line someone else cut at `MAX_LINE`, reported as `lines()` reports its own."""
+        self._note_truncated(number, f"longer than {MAX_LINE} bytes; truncated")
 
     def _note_truncated(self, line: int, reason: str) -> None:
         if len(self._listed) < MAX_PROBLEMS:

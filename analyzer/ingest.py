@@ -2,7 +2,9 @@
 
 Records are handed to a `keep` callback as they stream by (the pattern matcher in
 `analyze`); only the ones it keeps stay in memory, so a 1 GB log costs its matches,
-not its size. A parser that fails on a member costs that member, never the bundle.
+not its size. A big log may take the fast path (analyzer/fastscan): only the records
+around candidate lines are parsed. A parser that fails on a member costs that member,
+never the bundle.
 """
 
 from __future__ import annotations
@@ -50,14 +52,16 @@ def default_keep(record: Record) -> bool:
     return record.kind in STRUCTURED_KINDS or record.event is not None
 
 
-def read_bundle(inputs: list[str], keep: KeepFn = default_keep, limits: Limits = DEFAULT_LIMITS) -> Bundle:
+def read_bundle(inputs: list[str], keep: KeepFn = default_keep, limits: Limits = DEFAULT_LIMITS,
+                fast=None) -> Bundle:
+    """`fast`: an `analyzer.fastscan.FastPath`, or None to parse every line of every member."""
     bundle = Bundle(list(inputs))
     for member in iter_bundle(list(inputs), limits, bundle.problems):
-        bundle.artifacts.append(read_member(member, keep))
+        bundle.artifacts.append(read_member(member, keep, fast))
     return bundle
 
 
-def read_member(member: Member, keep: KeepFn) -> Artifact:
+def read_member(member: Member, keep: KeepFn, fast=None) -> Artifact:
     """Decode, sniff and parse one member; whatever goes wrong lands in its problems."""
     try:
         raw = member.open()
@@ -69,15 +73,21 @@ def read_member(member: Member, keep: KeepFn) -> Artifact:
         stream = DecodedStream(raw, member.path)
         kind, _score = parsers.choose(stream.head_text(), PurePosixPath(member.path).name)
         artifact = Artifact(member.path, kind, stream.encoding, member.size or 0)
-        _parse_into(artifact, parsers.get(kind), stream, keep)
+        parser = parsers.get(kind)
+        if fast is not None and fast.accepts(parser, stream, member.size):
+            _parse_into(artifact, fast.parse(parser, stream, member.path), keep)
+            selection = fast.selections.get(member.path)
+            artifact.record_count = selection.lines_read if selection else artifact.record_count
+        else:
+            _parse_into(artifact, parser.parse(stream.lines(), artifact.path), keep)
     artifact.problems.extend(stream.problems)
     artifact.problems.extend(member.problems)
     return artifact
 
 
-def _parse_into(artifact: Artifact, parser: parsers.Parser, stream: DecodedStream, keep: KeepFn) -> None:
+def _parse_into(artifact: Artifact, items, keep: KeepFn) -> None:
     try:
-        for item in parser.parse(stream.lines(), artifact.path):
+        for item in items:
             if isinstance(item, Record):
                 artifact.record_count += 1
                 if keep(item):

@@ -23,6 +23,11 @@ class Previous:
 
 # Enough unexplained lines per bundle to show what is new, few enough to stay small.
 MAX_UNEXPLAINED = 200
+# Matches kept per (file, pattern id) and event records kept per (file, event): a 1 GB debug
+# log holds a `parse_arguments: CannotCache(` line per compile; the evidence needs a few of
+# them and the count, not all of them. Past the cap matches are only counted.
+MATCH_CAP = 500
+EVENT_CAP = 200
 UNEXPLAINED_LEVELS = frozenset({"ERROR", "WARN"})
 
 
@@ -42,15 +47,18 @@ class Scan:
     previous: dict[tuple[str, int], Previous] = field(default_factory=dict)
     unexplained: list[Unexplained] = field(default_factory=list)
     unexplained_total: int = 0
+    match_totals: dict[tuple[str, str], int] = field(default_factory=dict)
+    event_totals: dict[tuple[str, str], int] = field(default_factory=dict)
     _last: dict[str, Previous] = field(default_factory=dict)
 
     def keep(self, record: Record) -> bool:
         found = self.library.match(record) if self.library is not None else []
-        if found:
-            self.matches.extend(found)
-        elif record.level in UNEXPLAINED_LEVELS:
+        kept = [m for m in found if self._count(self.match_totals, (record.source, m.pattern_id)) <= MATCH_CAP]
+        if kept:
+            self.matches.extend(kept)
+        elif not found and record.level in UNEXPLAINED_LEVELS:
             self._note_unexplained(record)
-        keep = bool(found) or default_keep(record)
+        keep = bool(kept) or self._keep_anchor(record)
         if keep:
             last = self._last.get(record.source)
             if last is not None:
@@ -59,6 +67,33 @@ class Scan:
             self.last_time[record.source] = record.time
         self._last[record.source] = Previous(record.time, record.text[:300])
         return keep
+
+    def spent(self, source: str, owner: str) -> bool:
+        """Whether more lines for `owner` ("pattern:ID", "event:NAME") in `source` would
+        only be counted: the fast scan stops selecting them."""
+        kind, _, name = owner.partition(":")
+        if kind == "pattern":
+            return self.match_totals.get((source, name), 0) >= MATCH_CAP
+        if kind == "event":
+            return self.event_totals.get((source, name), 0) >= EVENT_CAP
+        return False
+
+    def capped(self, source: str, pattern_id: str) -> bool:
+        """More matches of `pattern_id` in `source` were seen than kept. Past the cap the
+        fast scan stops looking, so the true number is not known on either path."""
+        return self.match_totals.get((source, pattern_id), 0) > MATCH_CAP
+
+    def _keep_anchor(self, record: Record) -> bool:
+        if not default_keep(record):
+            return False
+        if record.event is None:
+            return True
+        return self._count(self.event_totals, (record.source, record.event)) <= EVENT_CAP
+
+    @staticmethod
+    def _count(totals: dict, key: tuple[str, str]) -> int:
+        totals[key] = totals.get(key, 0) + 1
+        return totals[key]
 
     def _note_unexplained(self, record: Record) -> None:
         self.unexplained_total += 1

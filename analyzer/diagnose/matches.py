@@ -18,8 +18,11 @@ def findings_from_matches(ctx: Context) -> None:
     for pattern_id, matches in sorted(ctx.matches_by_id.items()):
         pattern = ctx.library.pattern(pattern_id)
         confidence = SEVERITY_CONFIDENCE.get(getattr(pattern, "severity", "warning"), 0.45)
+        sources = sorted({m.record.source for m in matches})
+        capped = ctx.scan is not None and any(ctx.scan.capped(s, pattern_id) for s in sources)
+        count = f"more than {len(matches)}" if capped else str(len(matches))
         finding = ctx.add(pattern_id, confidence=confidence,
-                          reason=f"{len(matches)} matching line(s) in {len({m.record.source for m in matches})} file(s)",
+                          reason=f"{count} matching line(s) in {len(sources)} file(s)",
                           evidence=[Evidence.headline(m.record) for m in matches[:8]])
         for match in matches:
             for key, value in match.captures:

@@ -194,6 +194,26 @@ def message_facts(head: Head) -> Iterator[tuple[str, object]]:
         yield "cache_mode", match["mode"]
 
 
+# ---- what the fast scan must show this parser ----------------------------------------------
+
+# Expressions (hyperscan syntax, searched in raw UTF-8 lines) for the lines this parser needs
+# beyond the pattern library's: record heads that are errors or warnings, client and stderr
+# heads, the timeline events and the facts. Each has an owner; an owner's lines stop being
+# selected once enough of them were seen (see analyzer/fastscan).
+SCAN_HINTS: tuple[tuple[str, str], ...] = (
+    ("level", r" (?i:ERROR|WARN)"),                  # [ts ERROR target] (a superset: cheap to scan)
+    ("level", r"\]\[(?:ERROR|WARN)\]"),               # fern: [date][time][ERROR]
+    ("level", r"^(?:ERROR|WARN):"),
+    ("client", r"^sccache: "),
+    ("client", r"^sccache \d"),
+    ("client", r"^Run with SCCACHE_LOG="),
+    ("client", r"^Stopping sccache server\.\.\."),
+    ("client", r"^(?:cache storage read check: |storage write check failed: |signal \d+ received|thread '[^'\n]*' panicked at )"),
+    *((f"event:{name}", pattern.pattern.lstrip("^")) for name, pattern in EVENTS),
+    ("fact:proxy", PROXY.pattern),
+)
+
+
 # What makes a member an sccache log rather than something that quotes one.
 # [2026-11-21T05:23:31Z INFO  sccache::server] start_server: 127.0.0.1:4226
 _SNIFF_RECORD = re.compile(
@@ -279,11 +299,32 @@ class SccacheLogParser:
         return sniff_score(head, name)
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
+        return self.parse_numbered(enumerate(lines, 1), source)
+
+    # The fast scan's interface (analyzer/fastscan): what to look for, what starts a record.
+    def scan_hints(self) -> tuple[tuple[str, str], ...]:
+        return SCAN_HINTS
+
+    def is_head(self, line: str) -> bool:
+        return classify(line) is not None
+
+
+    def parse_numbered(self, numbered: Iterable[tuple[int, str]], source: str) -> Iterator[Item]:
+        """Parse (line number, text) pairs; the fast scan feeds only the lines that matter.
+
+        A line after a gap in the numbers never continues the record before the gap: lines
+        that were not next to each other in the file are never joined.
+        """
         seen_facts: set[tuple[str, object]] = set()
         pending: _Pending | None = None
-        for number, raw in enumerate(lines, 1):
+        last = 0
+        for number, raw in numbered:
+            gap, last = number != last + 1, number
             head = classify(raw)
             if head is None:
+                if pending is not None and gap:  # lines skipped: this one starts a new record
+                    yield from self._finish(pending, source, seen_facts)
+                    pending = None
                 if pending is None:
                     if not raw.strip():
                         continue

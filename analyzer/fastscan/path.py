@@ -1,0 +1,84 @@
+"""When to take the fast path, and running it for one member."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+
+from analyzer.decode import CHUNK_BYTES, HEAD_BYTES, MAX_LINE, DecodedStream
+
+MIN_BYTES = 8 * 1024 * 1024  # below this the full parse costs well under a second
+FAST_ENCODINGS = frozenset({"utf-8", "utf-8-bom"})
+
+
+def available() -> bool:
+    """hyperscan ships wheels for Linux and macOS; elsewhere every member takes the full path."""
+    return importlib.util.find_spec("hyperscan") is not None
+
+
+class FastPath:
+    """The fast path for one analysis: matchers per kind, built on first use."""
+
+    def __init__(self, library, budget, min_bytes: int = MIN_BYTES) -> None:
+        self.library = library
+        self.budget = budget  # has spent(source, owner) -> bool; the Scan
+        self.min_bytes = min_bytes
+        self._matchers: dict[str, object] = {}
+        self.selections: dict[str, object] = {}  # source -> Selection, for inspection and tests
+
+    def accepts(self, parser, stream: DecodedStream, size: int | None) -> bool:
+        if not hasattr(parser, "parse_numbered") or stream.encoding not in FAST_ENCODINGS:
+            return False
+        if size is None:  # standard input: only a full head says it may be big
+            size = self.min_bytes if len(stream.head_bytes) >= HEAD_BYTES else len(stream.head_bytes)
+        if size < self.min_bytes:
+            return False
+        if b"\n" not in stream.head_bytes:
+            return False
+        return self._matcher(parser) is not None
+
+    def parse(self, parser, stream: DecodedStream, source: str) -> Iterator:
+        """Items of the records around candidate lines. Once exhausted, `selections[source]`
+        tells how many lines were read (the artifact's record count on this path)."""
+        from analyzer.fastscan.chunks import line_blocks
+        from analyzer.fastscan.select import Selection
+
+        selection = Selection(
+            self._matcher(parser),
+            spent=lambda owner: self.budget.spent(source, owner),
+            decode=stream.decode_line,
+            is_head=parser.is_head,
+            note_truncated=stream.note_long_line,
+        )
+        self.selections[source] = selection
+        assert CHUNK_BYTES <= MAX_LINE  # line_blocks relies on it
+        yield from parser.parse_numbered(selection.lines(line_blocks(stream.byte_chunks(), MAX_LINE)), source)
+
+    def _matcher(self, parser):
+        kind = parser.kind
+        if kind not in self._matchers:
+            self._matchers[kind] = _build_matcher(self.library, parser)
+        return self._matchers[kind]
+
+
+def _build_matcher(library, parser):
+    """The signatures' preferred expressions where hyperscan takes them, else their
+    fallbacks; None when some block has neither (its lines could be missed)."""
+    from analyzer.fastscan.engine import Matcher, compiled
+    from analyzer.fastscan.expressions import hint_expressions, signature_expressions
+
+    pairs = signature_expressions(library, parser.kind)
+    hints = hint_expressions(parser.scan_hints())
+    chosen = [preferred for preferred, _ in pairs]
+    database = compiled(chosen + hints)
+    if database is None:  # find the ones hyperscan refuses (user patterns, rarely)
+        chosen = []
+        for preferred, fallback in pairs:
+            if compiled([preferred]) is not None:
+                chosen.append(preferred)
+            elif fallback is not None and compiled([fallback]) is not None:
+                chosen.append(fallback)
+            else:
+                return None
+        database = compiled(chosen + hints)
+    return Matcher(chosen + hints, database) if database is not None else None
