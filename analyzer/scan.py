@@ -69,9 +69,11 @@ class Scan:
         return keep
 
     def spent(self, source: str, owner: str) -> bool:
-        """Whether more lines for `owner` ("pattern:ID", "event:NAME") in `source` would
-        only be counted: the fast scan stops selecting them."""
+        """Whether more lines for `owner` ("pattern:ID", "event:NAME", "level") in `source`
+        would change nothing kept: the fast scan stops selecting them."""
         kind, _, name = owner.partition(":")
+        if kind == "level":  # error and warning lines matter until enough are unexplained
+            return len(self.unexplained) >= MAX_UNEXPLAINED
         if kind == "pattern":
             return self.match_totals.get((source, name), 0) >= MATCH_CAP
         if kind == "event":

@@ -31,11 +31,11 @@ def line_blocks(reads: Iterable[bytes], max_line: int) -> Iterator[tuple[bytes, 
         if first < 0:
             if len(buf) > max_line:
                 yield buf[:max_line] + b"\n", True
-                carry, skipping = b"", True
+                carry, skipping = (b"\r" if buf.endswith(b"\r") else b""), True  # a CR may end it
             else:
                 carry = buf
             continue
-        if first > max_line:
+        if first - (buf[first - 1:first] == b"\r") > max_line:  # a CRLF's CR is not text
             yield buf[:max_line] + b"\n", True
             buf = buf[first + 1:]
         cut = buf.rfind(b"\n")

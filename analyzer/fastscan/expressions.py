@@ -2,8 +2,9 @@
 
 Owners say why a line is wanted and when it stops being wanted: `pattern:ID` (a
 signature; spent when the scan has kept enough matches of it), `event:NAME` (a timeline
-anchor; spent likewise), anything else (the parser's own needs; spent after `HINT_CAP`
-selected lines in one member).
+anchor; likewise), `level` (error and warning heads; spent when the scan holds enough
+unexplained lines), `fact:NAME` (spent after `select.HINT_CAP` lines), `client` (client and
+stderr heads; never spent).
 
 A signature is searched by its literal when that is specific (`SPECIFIC_LITERAL` chars
 or more): one hit per occurrence, the cheapest scan. A short literal (`status: `, `os

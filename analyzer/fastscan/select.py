@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import numpy
 
 TAIL_BYTES = 256 * 1024
-HINT_CAP = 1000  # selected lines per parser-need owner in one member
+HINT_CAP = 1000  # lines selected for a fact (facts are kept once; a few sightings suffice)
 
 Numbered = tuple[int, str]
 
@@ -65,7 +65,7 @@ class Selection:
         starts, hit_owners = set(), set()
         for index, end in self.matcher.scan(block, self._live):
             owner = self.matcher.owners[index]
-            if not owner.startswith(("pattern:", "event:")):
+            if owner.startswith("fact:"):
                 count = self._hints.get(owner, 0)
                 if count >= HINT_CAP:
                     continue

@@ -197,11 +197,11 @@ def message_facts(head: Head) -> Iterator[tuple[str, object]]:
 # ---- what the fast scan must show this parser ----------------------------------------------
 
 # Expressions (hyperscan syntax, searched in raw UTF-8 lines) for the lines this parser needs
-# beyond the pattern library's: record heads that are errors or warnings, client and stderr
-# heads, the timeline events and the facts. Each has an owner; an owner's lines stop being
-# selected once enough of them were seen (see analyzer/fastscan).
+# beyond the pattern library's: record heads that are errors or warnings (until the scan has
+# enough unexplained ones), client and stderr heads, the timeline events (until enough of
+# each) and the facts (analyzer/fastscan).
 SCAN_HINTS: tuple[tuple[str, str], ...] = (
-    ("level", r" (?i:ERROR|WARN)"),                  # [ts ERROR target] (a superset: cheap to scan)
+    ("level", r"^\[[^\]\n]*\s(?i:ERROR|WARN)"),      # [ts ERROR target]
     ("level", r"\]\[(?:ERROR|WARN)\]"),               # fern: [date][time][ERROR]
     ("level", r"^(?:ERROR|WARN):"),
     ("client", r"^sccache: "),
