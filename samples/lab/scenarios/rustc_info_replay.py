@@ -15,8 +15,9 @@ def rustc_info_replay():
     try:
         lab.copy_crate()
         (lab.project / "target").mkdir()
-        lab.listen(4427, "connect-stall")
-        env1 = lab.env(**BACKENDS["oss"], HTTPS_PROXY="http://127.0.0.1:4427", SCCACHE_DIR=None)
+        proxy = lab.port + 1
+        lab.listen(proxy, "connect-stall")
+        env1 = lab.env(**BACKENDS["oss"], HTTPS_PROXY=f"http://127.0.0.1:{proxy}", SCCACHE_DIR=None)
         first = lab.cargo(env1)
         lab.write_cargo(first, "cargo-build-first.txt", cmd="cargo build")
         lab.kill_leftovers()  # the stuck server from the first attempt

@@ -25,19 +25,25 @@ def killed(name: str, port: int, clients: bool) -> Lab:
         time.sleep(2)
         lab.write("ss.txt", lab.capture_ss())
         lab.write("ps.txt", lab.capture_ps())
-        victims = lab.server_pids()
-        if clients:
-            victims = lab.sccache_pids()
-        for pid in victims:
+        servers = lab.server_pids()
+        for pid in servers:
             os.kill(pid, signal.SIGKILL)
-        shown = " ".join(str(v) for v in victims)
+        shown = f"$ kill -9 {' '.join(map(str, servers))}\n"
+        if clients:
+            # The clients get a moment to see the server's EOF (they warn and start compiling
+            # locally) before they die too; killed in the same instant, some never print it.
+            time.sleep(0.5)
+            rest = [pid for pid in lab.sccache_pids() if pid not in servers]
+            for pid in rest:
+                os.kill(pid, signal.SIGKILL)
+            shown += f"$ sleep 0.5; kill -9 {' '.join(map(str, rest))}\n"
         killed_at = time.time() - t0
         out, err = proc.communicate(timeout=240)
         lab.log_cargo = (proc.returncode, time.time() - t0)
         lab.write("cargo-build.txt", f"$ cargo build\n{out}{err}")
         lab.write("terminal.txt",
                   "$ cargo build   # in another terminal\n"
-                  f"$ ps -eo pid,args | grep sccache\n$ kill -9 {shown}\n")
+                  f"$ ps -eo pid,args | grep sccache\n{shown}")
         lab.write("ps-after.txt", lab.capture_ps())
         lab.write_env(env)
         lab.copy_rustc_info()
@@ -71,8 +77,8 @@ def server_and_clients_killed():
     lab = killed("server-and-clients-killed", 4418, clients=True)
     lab.expected(
         "Real sccache 0.16 + cargo 1.95: cargo build of a workspace with a slow generated crate "
-        "(CARGO_INCREMENTAL=0); kill -9 of the sccache server and all sccache client processes "
-        f"about 2 s into that crate's compile; cargo exited {lab.timings[1]}.",
+        "(CARGO_INCREMENTAL=0); kill -9 of the sccache server about 2 s into that crate's compile "
+        f"and of all sccache client processes 0.5 s later; cargo exited {lab.timings[1]}.",
         "compile-interrupted-by-kill", "environment",
         ["compile-interrupted-by-kill", "server-exited-midbuild"],
         roles={"compile-interrupted-by-kill": "root-cause"},

@@ -21,13 +21,15 @@ WRONG = ["source-compile-error", "toolchain-broken", "server-startup-timeout", "
 
 
 def s3_failure(name: str, port: int, mode: str | None, expect: dict, keys: bool = True) -> Lab:
-    """Run one cargo build against an S3 endpoint on 127.0.0.1:port+1 behaving as `mode`."""
+    """Run one cargo build against an S3 endpoint on 127.0.0.1:port+1 behaving as `mode`.
+
+    `{endpoint}` in the description becomes that port as used in this run."""
     lab = Lab(name, port)
     env = None
     try:
         lab.copy_crate()
         (lab.project / "target").mkdir()
-        endpoint = port + 1
+        endpoint = lab.port + 1
         lab.extra_ports.add(endpoint)
         if mode:
             lab.listen(endpoint, mode)
@@ -44,7 +46,7 @@ def s3_failure(name: str, port: int, mode: str | None, expect: dict, keys: bool 
         lab.copy_rustc_info()
         lab.copy_file(lab.home / "sccache-server.log", "sccache-server.log")
         lab.show_stats(env)
-        lab.expected(**expect)
+        lab.expected(**dict(expect, description=expect["description"].replace("{endpoint}", str(endpoint))))
     finally:
         lab.close(env)
     return lab
@@ -65,7 +67,7 @@ def s3_no_credentials():
 def s3_endpoint_refused():
     """SCCACHE_ENDPOINT points at a closed loopback port: connection refused during the check."""
     s3_failure("s3-endpoint-refused", 4408, None, expect=dict(
-        description="Real sccache 0.16 + cargo 1.95: SCCACHE_ENDPOINT=http://127.0.0.1:4409 with "
+        description="Real sccache 0.16 + cargo 1.95: SCCACHE_ENDPOINT=http://127.0.0.1:{endpoint} with "
         "nothing listening; fake AWS keys; debug server log.",
         root_cause="remote-unreachable", layer="network",
         findings=["remote-unreachable", "storage-check-failed", "server-startup-failed",

@@ -29,11 +29,11 @@ BACKENDS = {
 def stall(name: str, backend: str, port: int, debug_log: bool = True) -> None:
     lab = Lab(name, port)
     env = None
-    lab.extra_ports.add(port + 1)
+    proxy = lab.port + 1
+    lab.extra_ports.add(proxy)
     try:
         lab.copy_crate()
         (lab.project / "target").mkdir()  # an earlier build left target/, so cargo stores the probe
-        proxy = port + 1
         lab.listen(proxy, "connect-stall")
         extra = dict(BACKENDS[backend])
         extra.update({k: v.format(proxy=proxy) for k, v in PROXY_ENV.items()})

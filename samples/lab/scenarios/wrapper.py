@@ -61,10 +61,11 @@ def config_wrapper_unset_fails():
     try:
         _config_project(lab)
         (lab.project / "target").mkdir()
-        lab.listen(4425, "http403")
+        endpoint = lab.port + 1
+        lab.listen(endpoint, "http403")
         env = lab.env(wrapper=False, PATH=f"{lab.sccache.parent}:" + lab.env()["PATH"],
                       SCCACHE_BUCKET="acme-sccache", SCCACHE_REGION="us-east-1",
-                      SCCACHE_ENDPOINT="http://127.0.0.1:4425", SCCACHE_S3_USE_SSL="false",
+                      SCCACHE_ENDPOINT=f"http://127.0.0.1:{endpoint}", SCCACHE_S3_USE_SSL="false",
                       AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE",
                       AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
                       SCCACHE_DIR=None)
