@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -27,13 +31,49 @@ def output_options(formats: tuple[str, ...], default: str = "text"):
 
 
 def write_output(text: str | bytes, output: str) -> None:
-    """Write to the named file (created atomically enough for reports) or to stdout."""
+    """Write to stdout, or to the named file and nothing else: the bytes go to a new temporary
+    file beside it (never an existing file, never through a link) that is renamed over the
+    target, or removed if anything fails."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     path = Path(output)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    if _is_special(path):  # /dev/null, a FIFO, a terminal: write into it, never replace it
+        try:
+            with open(path, "wb") as special:
+                special.write(data)
+        except OSError as error:
+            click.echo(f"sccache-forensics: cannot write {output}: {error.strerror or error}", err=True)
+            sys.exit(2)
+        return
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        click.echo(f"sccache-forensics: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(2)
+    try:
+        with os.fdopen(handle, "wb") as tmp:
+            tmp.write(data)
+        os.chmod(name, 0o666 & ~_umask())
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+def _is_special(path: Path) -> bool:
+    """An existing target that is not a regular file or a link (a device, FIFO or socket)."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
