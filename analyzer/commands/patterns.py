@@ -1,4 +1,4 @@
-"""`sccache-forensics patterns list|show ID|test [DIR]`: browse and check the signature library."""
+"""`sccache-forensics patterns list|show ID|test [DIR]|literals`: browse and check the signature library."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from analyzer.patterns import (
     load_library,
     samples_dir,
 )
+from analyzer.patterns.export import scan_literals
 from analyzer.patterns.masks import MASKS_FILE, load_masks
 
 patterns_dir_option = click.option(
@@ -35,6 +36,7 @@ def command() -> None:
       sccache-forensics patterns list
       sccache-forensics patterns show server-startup-timeout
       sccache-forensics patterns test ./my-patterns --format json
+      sccache-forensics patterns literals > literals.txt
     """
 
 
@@ -121,6 +123,31 @@ def test_command(directory: Path | None, fmt: str, output: str) -> None:
         lines.append(f"{len(patterns)} signatures, {examples} examples, {len(errors)} problems")
         write_output("\n".join(lines) + "\n", output)
     sys.exit(1 if errors else 0)
+
+
+@command.command("literals")
+@patterns_dir_option
+@click.option("-o", "--output", "output", default="-", show_default=True, metavar="FILE|-",
+              help="Write the literals to FILE instead of standard output.")
+def literals_command(extra_dirs: tuple[Path, ...], output: str) -> None:
+    """Print the plain strings the scanner's prefilter looks for, one per line.
+
+    A line that contains none of them cannot match any signature. The list suits
+    `grep -F -f`, e.g. to compare a plain text search with `analyze` on a large log.
+
+    \b
+    Examples:
+      sccache-forensics patterns literals
+      sccache-forensics patterns literals -o literals.txt && grep -c -F -f literals.txt sccache.log
+    """
+    library = load_library(extra_dirs)
+    literals = scan_literals(library)
+    for literal in literals:
+        if "\n" in literal or "\r" in literal:
+            click.echo(f"sccache-forensics: warning: literal {literal!r} spans lines; grep -f reads it as several",
+                       err=True)
+    write_output("".join(f"{literal}\n" for literal in literals), output)
+    _warn_errors(library)
 
 
 def _summary(pattern: Pattern) -> dict:
