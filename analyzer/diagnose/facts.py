@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from analyzer.textnum import parse_uint
+
 # sccache's built-in defaults (src/commands.rs, src/server.rs)
 DEFAULT_SERVER_PORT = 4226
 DEFAULT_STARTUP_TIMEOUT_MS = 10_000
@@ -82,12 +84,12 @@ def _from_env(facts: dict, sources: dict, env: dict[str, str]) -> None:
         _set(facts, sources, "endpoint", env.get(ENDPOINT_VARS.get(backend, ""), ""), "environment")
     elif env.get("SCCACHE_DIR"):
         _set(facts, sources, "backend", "disk", "environment")
-    port = env.get("SCCACHE_SERVER_PORT", "").strip()
-    if port.isdigit():
-        _set(facts, sources, "server_port", int(port), "environment (SCCACHE_SERVER_PORT)")
-    idle = env.get("SCCACHE_IDLE_TIMEOUT", "").strip()
-    if idle.isdigit():
-        _set(facts, sources, "idle_timeout_s", int(idle), "environment (SCCACHE_IDLE_TIMEOUT)")
+    port = parse_uint(env.get("SCCACHE_SERVER_PORT", "").strip())
+    if port is not None:
+        _set(facts, sources, "server_port", port, "environment (SCCACHE_SERVER_PORT)")
+    idle = parse_uint(env.get("SCCACHE_IDLE_TIMEOUT", "").strip())
+    if idle is not None:
+        _set(facts, sources, "idle_timeout_s", idle, "environment (SCCACHE_IDLE_TIMEOUT)")
     for var in PROXY_VARS:
         value = env.get(var, "").strip()
         if value:

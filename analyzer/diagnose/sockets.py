@@ -6,13 +6,13 @@ from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 from analyzer.records import Record
+from analyzer.textnum import parse_uint
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost", "[::1]")
 
 
 def _port(record: Record, name: str) -> int | None:
-    value = record.get(name)
-    return int(value) if value and value.isdigit() else None
+    return parse_uint(record.get(name))
 
 
 def is_sccache(name: str | None) -> bool:

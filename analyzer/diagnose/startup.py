@@ -14,6 +14,7 @@ from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 from analyzer.records import Record
+from analyzer.textnum import parse_uint
 from analyzer.timefmt import clock, seconds_between
 
 CLIENT_GAVE_UP = ("server-startup-timeout", "rustc-probe-failed", "daemon-not-listening")
@@ -69,6 +70,11 @@ def _timeout_words(ctx: Context) -> str:
     return f"{seconds:g} s (`server_startup_timeout_ms` from {source})"
 
 
+
+# A start-up storage check lasts seconds to minutes; a longer or negative span between
+# two log times means the clock jumped (NTP, a VM resumed), not a day-long check.
+MAX_PLAUSIBLE_CHECK_S = 24 * 3600
+
 @rule("startup-timing", ids=("storage-check-slow",), needs=("sccache-log",))
 def storage_check_timing(ctx: Context) -> None:
     """What it detects: a start-up storage check that outlasted the client's start-up timeout.
@@ -87,7 +93,7 @@ def storage_check_timing(ctx: Context) -> None:
         end_record = segment.ended
         end_time = end_record.time if end_record else ctx.scan.last_time.get(segment.source) if ctx.scan else None
         duration = seconds_between(began.time, end_time)
-        if duration is not None:
+        if duration is not None and 0 <= duration <= MAX_PLAUSIBLE_CHECK_S:  # else the clock jumped
             measured.append((duration, segment, end_record, end_time))
     if not measured:
         if client_gave_up and not ctx.has("sccache-log"):
@@ -155,12 +161,12 @@ def proxy_stalled(ctx: Context) -> list:
     """
     proxy = str(ctx.facts.get("proxy") or "")
     port = proxy.rstrip("/").rsplit(":", 1)[-1]
-    if not port.isdigit():
+    if parse_uint(port) is None:
         return []
     for record in ctx.records("sockets"):
         queued = record.get("recv_q") or "0"
         if (record.get("local_port") == port and record.get("state") == "ESTABLISHED"
-                and queued.isdigit() and int(queued) > 0):
+                and (parse_uint(queued) or 0) > 0):
             sentence = (f"The socket table shows the proxy {proxy} holding {queued} unread bytes from the "
                         "server's connection: the proxy accepted the request and is not forwarding it.")
             return [sentence, Evidence.of(record)]
@@ -195,6 +201,8 @@ def idle_shutdown(ctx: Context) -> None:
         if previous is not None and "shutdown" in previous.text and "handle_client" in previous.text:
             continue  # an explicit --stop-server request, not the idle timer
         gap = seconds_between(previous.time, record.time) if previous else None
+        if gap is not None and gap < 0:
+            gap = None  # the clock went backwards: no gap can be measured
         if gap is not None and gap + 1 < idle_s:
             continue
         gap_words = f"{gap:.0f} s after the last request" if gap is not None else "after a quiet period"

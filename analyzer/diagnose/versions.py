@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
+from analyzer.textnum import MAX_DIGITS, parse_uint
 
 DEFECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "known_defects.toml"
 
@@ -21,10 +22,10 @@ def known_defects() -> tuple[dict, ...]:
 def version_tuple(text: str) -> tuple[int, ...] | None:
     parts = []
     for piece in str(text).strip().lstrip("v").split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
+        digits = parse_uint("".join(ch for ch in piece if ch.isascii() and ch.isdigit())[:MAX_DIGITS])
+        if digits is None:
             break
-        parts.append(int(digits))
+        parts.append(digits)
     return tuple(parts) if parts else None
 
 

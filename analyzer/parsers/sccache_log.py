@@ -49,7 +49,7 @@ CLIENT_LINE = re.compile(r"^sccache: (?:(?P<kind>error|caused by|warning): )?(?P
 # Run with SCCACHE_LOG=debug SCCACHE_NO_DAEMON=1 to get more information
 RUN_WITH = re.compile(r"^Run with SCCACHE_LOG=")
 # Stopping sccache server...   /   sccache 0.16.0
-CLIENT_PLAIN = re.compile(r"^(?:Stopping sccache server\.\.\.|sccache (?P<version>\d+\.\d+\.\d+\S*))\s*$")
+CLIENT_PLAIN = re.compile(r"^(?:Stopping sccache server\.\.\.|sccache (?P<version>[0-9]+\.[0-9]+\.[0-9]+\S*))\s*$")
 # storage write check failed: ... / cache storage read check: ..., but we decide to keep running
 # signal 11 received / thread 'tokio-runtime-worker' panicked at src/server.rs:1:1:
 RAW_STDERR = re.compile(
