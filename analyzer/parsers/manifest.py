@@ -7,7 +7,9 @@
 
 One record per `files` entry; facts for the host and the capture time, so local times in
 other artifacts can be placed on the UTC timeline. A damaged file still yields every
-complete `files` entry.
+complete `files` entry. Optional entry keys written by `sccache-forensics collect`: `origin`
+(the file a copy came from), `note`, and `bytes` (null when nothing was written, e.g. a tool
+that was not found or a config file that does not exist).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class ManifestParser:
         try:
             data = orjson.loads(text)
         except orjson.JSONDecodeError as error:
-            yield invalid_json(error, source)
+            yield invalid_json(error, source, text)
             yield from _recover(text, source)
             return
         if not isinstance(data, dict):
@@ -104,16 +106,23 @@ def _recover(text: str, source: str) -> Iterator[Item]:
 def _record(text: str, source: str, entry: dict[str, Any], offset: int) -> Record:
     path = str(entry.get("path", ""))
     status, error = entry.get("exit_status"), entry.get("error")
-    summary = f"captured {path}"
+    written = entry.get("bytes", 0) is not None  # manifests without `bytes` list written files only
+    summary = f"captured {path}" if written else f"nothing captured for {path}"
     if entry.get("command"):
         summary += f" from `{entry['command']}`"
+    elif entry.get("origin"):
+        summary += f" from {entry['origin']}"
     if status is not None:
         summary += f" (exit status {status})"
     if error:
         summary += f": {error}"
+    elif entry.get("note") and not written:
+        summary += f": {entry['note']}"
     end = object_end(text, offset) if text[offset:offset + 1] == "{" else None
     return Record(source, KIND, line_at(text, offset), summary, level="ERROR" if error else None,
                   target="collector", end_line=line_at(text, (end or offset + 1) - 1),
                   fields=fields(path=path, command=entry.get("command"), exit_status=status,
-                                duration_ms=entry.get("duration_ms"), error=error))
+                                duration_ms=entry.get("duration_ms"), error=error,
+                                origin=entry.get("origin"), note=entry.get("note"),
+                                bytes=entry.get("bytes")))
 

@@ -65,3 +65,26 @@ def test_bad_input_never_raises(text):
     items = list(PARSER.parse(text.splitlines(), "manifest.json"))
     assert any(isinstance(i, Problem) for i in items)
     assert [i.get("path") for i in items if isinstance(i, Record)] in ([], ["a"])
+
+
+def test_collector_keys_origin_note_and_bytes(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(
+        '{"tool": {"name": "sccache-forensics", "version": "0.1.0"}, "captured_at": "2026-11-21T05:23:31Z",\n'
+        ' "files": [\n'
+        '  {"path": "files/home/dev/.config/sccache/config", "command": null, "exit_status": null, "duration_ms": 0,'
+        ' "error": null, "origin": "/home/dev/.config/sccache/config", "note": "not present", "bytes": null},\n'
+        '  {"path": "rustc-vV.txt", "command": "rustc -vV", "exit_status": null, "duration_ms": 0,'
+        ' "error": "not found: rustc", "bytes": null},\n'
+        '  {"path": "files/home/dev/sccache.log", "command": null, "exit_status": null, "duration_ms": 3,'
+        ' "error": null, "origin": "/home/dev/sccache.log", "note": "SCCACHE_ERROR_LOG", "bytes": 120}\n'
+        ' ]}\n')
+    absent, missing, copied = read(path).records
+    assert absent.text == ("nothing captured for files/home/dev/.config/sccache/config from "
+                           "/home/dev/.config/sccache/config: not present")
+    assert (absent.get("origin"), absent.get("note"), absent.get("bytes"), absent.level) == (
+        "/home/dev/.config/sccache/config", "not present", None, None)
+    assert missing.text == "nothing captured for rustc-vV.txt from `rustc -vV`: not found: rustc"
+    assert missing.level == "ERROR"
+    assert copied.text == "captured files/home/dev/sccache.log from /home/dev/sccache.log"
+    assert copied.get("bytes") == "120"

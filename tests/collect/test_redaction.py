@@ -1,0 +1,168 @@
+"""Secrets out at the source, and the same simple rules in collect.sh and collect.ps1.
+
+collect.sh is run here for real, with each awk at hand (mawk or gawk; the one-true-awk that
+macOS's awk comes from; busybox), and its output compared line for line with collect.ps1's
+rules replayed from the script's own regex texts. The Python collector uses analyzer.redact.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from analyzer.collect import layout
+from analyzer.collect.scrub import Scrubber
+from tests.collect.machine import SCRIPTS
+from tests.collect.scripts import Ps1Rules, ps1_value, sh_value
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="runs collect.sh")
+
+MASK = "\u00abredacted\u00bb"
+
+# name -> value: every "planted" value must go, every other value must stay
+ENV = {
+    "AWS_SECRET_ACCESS_KEY": "planted-secret-value",
+    "AWS_SESSION_TOKEN": "planted-session-token",
+    "SCCACHE_REDIS_PASSWORD": "planted-redis-password",
+    "SCCACHE_WEBDAV_TOKEN": "planted-webdav-token",
+    "SCCACHE_AZURE_CONNECTION_STRING": "DefaultEndpointsProtocol=https;AccountName=ci;AccountKey=planted-azure-key",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "planted-alibaba-secret",
+    "CARGO_REGISTRIES_INTERNAL_TOKEN": "planted-cargo-token",
+    "HTTP_PROXY": "http://dev:planted-proxy-password@127.0.0.1:4364",
+    "SCCACHE_OSS_KEY_PREFIX": "acme",
+    "SCCACHE_S3_NO_CREDENTIALS": "true",
+    "AWS_SHARED_CREDENTIALS_FILE": "/home/dev/.aws/credentials",
+    "SCCACHE_GCS_KEY_PATH": "/home/dev/gcs.json",
+    "SCCACHE_BUCKET": "ci-cache",
+    "RUSTFLAGS": "-C link-arg=--password=planted-in-flags",
+    "NO_PROXY": "127.0.0.1,localhost",
+}
+KEPT = ["SCCACHE_OSS_KEY_PREFIX=acme", "SCCACHE_S3_NO_CREDENTIALS=true", "SCCACHE_BUCKET=ci-cache",
+        "AWS_SHARED_CREDENTIALS_FILE=/home/dev/.aws/credentials", "SCCACHE_GCS_KEY_PATH=/home/dev/gcs.json",
+        "NO_PROXY=127.0.0.1,localhost"]
+
+LOG = "\n".join([
+    "[2026-11-21T05:23:31Z DEBUG sccache::config] env AWS_SECRET_ACCESS_KEY=planted-secret-value here",
+    "[2026-11-21T05:23:31Z DEBUG hyper] proxy http://dev:planted-proxy-password@127.0.0.1:4364/ ok",
+    "Authorization: Bearer planted-bearer-token-0123456789",
+    '{"secret_access_key": "planted-json-secret", "bucket": "ci-cache"}',
+    'token = "planted-toml-token"',
+    "flags=--password=planted-nested",
+    "redis://:planted-redis@127.0.0.1:4365/0",
+    "SCCACHE_OSS_KEY_PREFIX=acme and Cache location Local disk",
+    "Compile requests                      7",
+    "",
+])
+
+
+def awks() -> list[pytest.param]:
+    """Each awk found here, as the folder to put first on PATH (None: the system's `awk`)."""
+    found = [pytest.param(None, id="awk")]
+    if shutil.which("original-awk"):
+        found.append(pytest.param("original-awk", id="one-true-awk"))
+    else:
+        found.append(pytest.param("original-awk", id="one-true-awk", marks=pytest.mark.skip("original-awk not installed")))
+    if shutil.which("busybox"):
+        found.append(pytest.param("busybox", id="busybox-awk"))
+    else:
+        found.append(pytest.param("busybox", id="busybox-awk", marks=pytest.mark.skip("busybox not installed")))
+    return found
+
+
+def run_sh(tmp_path: Path, awk: str | None) -> tuple[str, str, dict]:
+    """collect.sh with ENV and a --log holding LOG; return (env.txt, the copied log, manifest)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if awk == "original-awk":
+        (bin_dir / "awk").symlink_to(shutil.which("original-awk"))
+    elif awk == "busybox":
+        (bin_dir / "awk").write_text(f'#!/bin/sh\nexec {shutil.which("busybox")} awk "$@"\n')
+        (bin_dir / "awk").chmod(0o755)
+    log = tmp_path / "earlier.log"
+    log.write_text(LOG)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8", **ENV}
+    bundle = tmp_path / "bundle.zip"
+    done = subprocess.run(["sh", str(SCRIPTS / "collect.sh"), "-o", str(bundle), "--project", str(tmp_path),
+                           "--log", str(log), "--timeout", "5"], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+        copied = next(n for n in names if n.endswith("/earlier.log"))
+        import json
+        return (archive.read("env.txt").decode("utf-8"), archive.read(copied).decode("utf-8"),
+                json.loads(archive.read("manifest.json")))
+
+
+def env_input() -> str:
+    """What collect.sh feeds its redaction: `env` filtered and sorted byte-wise."""
+    full = {"PATH": "", "HOME": "", **ENV}
+    lines = sorted(f"{k}={v}" for k, v in full.items() if layout.RELEVANT_ENV_RE.match(k))
+    return "\n".join(lines)
+
+
+def test_rules_are_word_for_word_the_same_in_both_scripts():
+    pairs = [("SECRET_WORDS", "SecretWords"), ("BENIGN_END", "BenignEnd"), ("ASSIGNMENT", "Assignment"),
+             ("URL_CREDENTIALS", "UrlCredentials"), ("BEARER", "Bearer")]
+    for sh_name, ps1_name in pairs:
+        assert sh_value(sh_name) == ps1_value(ps1_name), sh_name
+    assert sh_value("MASK") == MASK == Ps1Rules.MASK
+
+
+@pytest.mark.parametrize("awk", awks())
+def test_collect_sh_redacts_as_collect_ps1_would(tmp_path, awk):
+    env_txt, log_txt, manifest = run_sh(tmp_path, awk)
+    rules = Ps1Rules()
+    home_line = f"HOME={tmp_path}"
+    path_line = next(line for line in env_txt.splitlines() if line.startswith("PATH="))
+    expected_env = rules.protect(env_input(), env_lines=True).replace("HOME=", home_line, 1)
+    expected_env = expected_env.replace("PATH=", path_line, 1)
+    assert env_txt == expected_env + "\n"
+    assert log_txt == rules.protect(LOG)
+    assert "planted" not in env_txt and "planted" not in log_txt
+    for kept in KEPT:
+        assert kept in env_txt.splitlines()
+    assert f"AWS_SECRET_ACCESS_KEY={MASK}" in env_txt.splitlines()
+    assert f"HTTP_PROXY=http://dev:{MASK}@127.0.0.1:4364" in env_txt.splitlines()
+    assert "Compile requests                      7" in log_txt
+    assert manifest["redactions"]["count"] >= 12
+    assert set(manifest["redactions"]["kinds"]) == {"secret-variable", "url-credentials"}
+
+
+def test_python_collector_masks_the_same_secrets_and_keeps_the_same_values():
+    scrub = Scrubber()
+    lines = [f"{name}={scrub.variable(name, value)}" for name, value in sorted(ENV.items())]
+    text = "\n".join(lines)
+    log = scrub.text(LOG)
+    assert "planted" not in text and "planted" not in log, (text, log)
+    for kept in KEPT:
+        assert kept in lines
+    assert scrub.summary()["count"] >= 12
+
+
+def test_python_scrubber_reads_what_windows_tools_write():
+    scrub = Scrubber()
+    data = "AWS_SECRET_ACCESS_KEY=planted-secret-value\r\nSCCACHE_BUCKET=ci\r\n".encode("utf-16-le")
+    out = scrub.data(b"\xff\xfe" + data)
+    assert out == f"AWS_SECRET_ACCESS_KEY={MASK}\r\nSCCACHE_BUCKET=ci\r\n".encode()
+
+
+@pytest.mark.skipif(not shutil.which("shellcheck"), reason="shellcheck not installed")
+def test_collect_sh_passes_shellcheck():
+    done = subprocess.run(["shellcheck", "-s", "sh", str(SCRIPTS / "collect.sh")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize("shell", ["sh", "bash", "dash", "busybox sh"])
+def test_collect_sh_parses_in_every_shell_here(shell):
+    if not shutil.which(shell.split()[0]):
+        pytest.skip(f"{shell} not installed")
+    done = subprocess.run([*shell.split(), "-n", str(SCRIPTS / "collect.sh")], capture_output=True, text=True,
+                          env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+    assert done.returncode == 0, done.stderr
