@@ -87,3 +87,11 @@ def test_grep_finds_every_literal_in_a_positive_example(tmp_path: Path):
         listed = subprocess.run(["grep", "-c", "-F", "-f", str(literals_file), str(sample)],
                                 capture_output=True, env=env)
         assert listed.stdout.strip() != b"0", literal
+
+
+def test_kind_keeps_only_the_literals_of_signatures_for_that_kind():
+    lines = literals_output("--kind", "sccache-log")
+    assert lines == scan_literals(LIBRARY, "sccache-log")
+    assert set(lines) < set(literals_output())
+    assert "storage check failed for: " in lines
+    assert "sccache" not in lines  # a cargo-output signature's literal (`pkill sccache`), not a log one

@@ -127,9 +127,11 @@ def test_command(directory: Path | None, fmt: str, output: str) -> None:
 
 @command.command("literals")
 @patterns_dir_option
+@click.option("--kind", default=None, metavar="KIND",
+              help="Only the signatures that apply to this artifact kind (e.g. sccache-log).")
 @click.option("-o", "--output", "output", default="-", show_default=True, metavar="FILE|-",
               help="Write the literals to FILE instead of standard output.")
-def literals_command(extra_dirs: tuple[Path, ...], output: str) -> None:
+def literals_command(extra_dirs: tuple[Path, ...], kind: str | None, output: str) -> None:
     """Print the plain strings the scanner's prefilter looks for, one per line.
 
     A line that contains none of them cannot match any signature. The list suits
@@ -138,10 +140,11 @@ def literals_command(extra_dirs: tuple[Path, ...], output: str) -> None:
     \b
     Examples:
       sccache-forensics patterns literals
-      sccache-forensics patterns literals -o literals.txt && grep -c -F -f literals.txt sccache.log
+      sccache-forensics patterns literals --kind sccache-log -o literals.txt
+      grep -c -F -f literals.txt sccache.log
     """
     library = load_library(extra_dirs)
-    literals = scan_literals(library)
+    literals = scan_literals(library, kind)
     for literal in literals:
         if "\n" in literal or "\r" in literal:
             click.echo(f"sccache-forensics: warning: literal {literal!r} spans lines; grep -f reads it as several",
