@@ -2,14 +2,16 @@
 
 A bundle is walked as a stream of `Member`s; each member's bytes are read in place
 (zip and tar members are never extracted to disk; only a zip nested in another archive
-is spooled, because zip needs to seek). Safety rules, each reported as a `Problem`
-and never raised:
+is spooled, because zip needs to seek: to memory, or past 8 MiB to an unnamed temporary
+file that the system deletes on close). Nothing is ever written into the bundle. Safety
+rules, each reported as a `Problem` and never raised:
 
 * member names that are absolute (`/etc/passwd`, `C:\\x`) or climb out with `..` are skipped;
 * links (folder symlinks leading out, tar symlinks and hardlinks, zip symlink entries)
   are never followed out of the bundle; directory links are never followed at all (loops);
-* decompressed bytes per member and in total, entries and archive nesting depth are
-  bounded by `Limits`, enforced on the bytes actually read, not on what headers declare.
+* decompressed bytes per member and in total, entries, archive nesting depth, the
+  compression ratio, tar extended-header size and wall time are bounded by `Limits`
+  (analyzer/budget.py), enforced on the bytes actually read, not on what headers declare.
 """
 
 from __future__ import annotations
@@ -26,116 +28,26 @@ import tarfile
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from analyzer.budget import DEFAULT_LIMITS, BoundedReader, Limits, Member, Metered, WalkState
 from analyzer.records import Problem
+
+__all__ = ["DEFAULT_LIMITS", "HEAD", "Limits", "Member", "iter_bundle", "printable", "safe_member_name",
+           "sniff_archive"]
 
 HEAD = 512  # enough to recognise every container format below
 COMPRESSED = {"gzip": lambda f: gzip.GzipFile(fileobj=f), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds that keep a hostile bundle from exhausting the machine."""
-
-    max_member_bytes: int = 4 * 1024**3
-    max_total_bytes: int = 16 * 1024**3
-    max_members: int = 20_000
-    max_depth: int = 4
-    max_nested_archive_bytes: int = 512 * 1024**2
-
-
-DEFAULT_LIMITS = Limits()
-
-
-@dataclass
-class Member:
-    """One file of a bundle. Call `open()` once, while the bundle iterator sits on it.
-
-    `problems` collects what went wrong while its bytes were read (truncation at a limit).
-    """
-
-    path: str
-    size: int | None
-    open: Callable[[], BinaryIO]
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class WalkState:
-    limits: Limits
-    problems: list[Problem] = field(default_factory=list)
-    total_bytes: int = 0
-    entries: int = 0
-    stopped: bool = False
-
-    def problem(self, source: str, reason: str) -> None:
-        self.problems.append(Problem(source, None, reason))
-
-    def admit(self, source: str) -> bool:
-        """Count one entry of the bundle; False (once with a problem) past the limit."""
-        if self.stopped:
-            return False
-        self.entries += 1
-        if self.entries > self.limits.max_members:
-            self.stop(source, f"more than {self.limits.max_members} members (member count limit); the rest is not read")
-            return False
-        return True
-
-    def stop(self, source: str, reason: str) -> None:
-        if not self.stopped:
-            self.stopped = True
-            self.problem(source, reason)
-
-
-class BoundedReader(io.RawIOBase):
-    """Counts the bytes of one member into the bundle total and stops at the member's share."""
-
-    def __init__(self, raw: BinaryIO, member: Member, state: WalkState, declared: int | None = None,
-                 owns: bool = False):
-        self._raw, self._member, self._state, self._owns = raw, member, state, owns
-        limits = state.limits
-        self._total_binds = limits.max_total_bytes - state.total_bytes < limits.max_member_bytes
-        self._left = max(0, min(limits.max_member_bytes, limits.max_total_bytes - state.total_bytes))
-        self._limit, self._declared, self._done = self._left, declared, False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        if self._left <= 0:
-            self._check_truncated()
-            return 0
-        data = self._raw.read(min(len(buffer), self._left))
-        n = len(data)
-        buffer[:n] = data
-        self._left -= n
-        self._state.total_bytes += n
-        return n
-
-    def _check_truncated(self) -> None:
-        if self._done:
-            return
-        self._done = True
-        if not self._raw.read(1):
-            return
-        if self._total_binds:
-            self._member.problems.append(Problem(self._member.path, None, f"truncated at {self._limit} bytes"))
-            self._state.stop(self._member.path, f"the bundle reached the total limit of "
-                                                f"{self._state.limits.max_total_bytes} decompressed bytes; "
-                                                "the rest is not read")
-            return
-        declared = f"; the archive declares {self._declared}" if self._declared else ""
-        self._member.problems.append(Problem(self._member.path, None, f"truncated at {self._limit} bytes "
-                                             f"(per-member limit{declared})"))
-
-    def close(self) -> None:
-        if self._owns and not self.closed:
-            self._raw.close()
-        super().close()
+SPOOL_MEMORY = 8 * 1024**2
+# A zip may declare this many times `Limits.max_members` entries; zipfile reads them all into
+# memory (about 700 bytes each) before the first member, so a bigger one is not opened.
+ZIP_ENTRIES_FACTOR = 5
+# Tar header kinds whose whole body tarfile reads into memory (pax, GNU long names), and GNU
+# sparse members, whose map tarfile reads block by block with no bound; logs are never sparse.
+TAR_EXTENDED = frozenset({tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE,
+                          tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK})
 
 
 class _Prepended:
@@ -184,8 +96,9 @@ def safe_member_name(name: str) -> str | None:
 
 
 def printable(name: str) -> str:
-    """A member name fit for one line of a report: control characters become `?`."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", name)
+    """A member name fit for one line of a report: control characters, and the surrogates
+    that stand for undecodable bytes of a file name, become `?`."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", "?", name)
 
 
 def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
@@ -217,31 +130,44 @@ def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
 
 
 def _walk_stream(stream: BinaryIO, label: str, state: WalkState) -> Iterator[Member]:
-    """Standard input or a pipe: a plain text stream, or an archive of any kind."""
-    yield from _member_or_nested(label, None, lambda: stream, state, depth=0, inner_prefix="")
+    """Standard input or a pipe: a plain text stream, or an archive of any kind. Its bytes
+    count as input (for the compression ratio) as they arrive."""
+    counted = Metered(stream, state, label, counts_input=True)
+    yield from _member_or_nested(label, None, lambda: counted, state, depth=0, inner_prefix="")
 
 
 def _walk_dir(root: Path, prefix: str, state: WalkState) -> Iterator[Member]:
+    """Every file under `root`, each folder's files in name order before its subfolders (in name
+    order). Iterative, so a folder nested thousands deep costs a list, not the call stack."""
     root_real = root.resolve()
-
-    def unreadable(error: OSError) -> None:
-        where = Path(error.filename).relative_to(root).as_posix() if error.filename else root.name
-        state.problem(prefix + printable(where), f"cannot read folder: {error.strerror or error}")
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
-        dirnames.sort()
-        for dirname in list(dirnames):
-            if (Path(dirpath) / dirname).is_symlink():
-                rel = (Path(dirpath) / dirname).relative_to(root).as_posix()
-                state.problem(prefix + printable(rel), "directory link not followed")
-                dirnames.remove(dirname)
-        for filename in sorted(filenames):
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as error:
+            where = folder.relative_to(root).as_posix() if folder != root else root.name
+            state.problem(prefix + printable(where), f"cannot read folder: {error.strerror or error}")
+            continue
+        subfolders = []
+        for entry in entries:
             if state.stopped:
                 return
-            full = Path(dirpath) / filename
+            full = folder / entry.name
             rel = prefix + printable(full.relative_to(root).as_posix())
-            if full.is_symlink():
-                target = full.resolve()
+            if _is_dir(entry):
+                if entry.is_symlink():
+                    state.problem(rel, "directory link not followed")
+                else:
+                    subfolders.append(full)
+                continue
+            if entry.is_symlink():
+                try:
+                    target = full.resolve()
+                except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
+                    state.problem(rel, "link loop; not followed")
+                    continue
                 if not target.is_relative_to(root_real) or not target.is_file():
                     state.problem(rel, "link points outside the bundle (or nowhere); not followed")
                     continue
@@ -249,6 +175,14 @@ def _walk_dir(root: Path, prefix: str, state: WalkState) -> Iterator[Member]:
                 state.problem(rel, "not a regular file; skipped")
                 continue
             yield from _walk_file(full, rel, state, top_level=False)
+        pending.extend(reversed(subfolders))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop or an entry gone since the listing
+        return False
 
 
 def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool) -> Iterator[Member]:
@@ -256,9 +190,11 @@ def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool) -> Itera
     in front (`top_level`); otherwise as `name.zip!/member`."""
     try:
         with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
             head = handle.read(HEAD)
             kind = sniff_archive(head)
             if kind is not None:
+                state.input_bytes += size
                 handle.seek(0)
                 prefix = "" if top_level else rel + "!/"
                 yield from _walk_archive(handle, kind, prefix, rel, state, depth=1)
@@ -268,7 +204,8 @@ def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool) -> Itera
         return
     if not state.admit(rel):
         return
-    member = Member(rel, path.stat().st_size, lambda: open(path, "rb"))
+    state.input_bytes += size
+    member = Member(rel, size, lambda: open(path, "rb"))
     member.open = _bounded(member, state, member.open, owns=True)
     yield member
 
@@ -288,16 +225,25 @@ def _walk_archive(handle: BinaryIO, kind: str, prefix: str, label: str, state: W
         return
     try:
         if kind == "zip":
-            yield from _walk_zip(handle, prefix, state, depth)
+            yield from _walk_zip(handle, prefix, label, state, depth)
         elif kind == "tar":
-            yield from _walk_tar(handle, prefix, state, depth, compressed=False)
+            yield from _walk_tar(handle, prefix, label, state, depth, compressed=False)
         else:
             yield from _walk_compressed(handle, kind, prefix, label, state, depth)
+    except RefusedTarHeader as error:
+        state.problem(label, f"{error}; the rest of the archive is not read")
     except Exception as error:  # zipfile, tarfile, zlib, lzma and bz2 each raise their own kinds
-        state.problem(label, f"corrupt or unreadable {kind} archive: {type(error).__name__}: {error}")
+        if not state.stopped:  # a stream cut at a limit looks truncated: that problem is already told
+            state.problem(label, f"corrupt or unreadable {kind} archive: {type(error).__name__}: {error}")
 
 
-def _walk_zip(handle: BinaryIO, prefix: str, state: WalkState, depth: int) -> Iterator[Member]:
+def _walk_zip(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth: int) -> Iterator[Member]:
+    declared = _zip_entries(handle)
+    if declared is not None and declared > ZIP_ENTRIES_FACTOR * state.limits.max_members:
+        # zipfile would hold every entry of the central directory in memory before the first is read
+        state.problem(label, f"zip archive declares {declared} entries, over {ZIP_ENTRIES_FACTOR} times the member "
+                      f"count limit of {state.limits.max_members}; not opened")
+        return
     with zipfile.ZipFile(handle) as archive:
         for info in archive.infolist():
             if info.is_dir():
@@ -314,10 +260,59 @@ def _walk_zip(handle: BinaryIO, prefix: str, state: WalkState, depth: int) -> It
                 state.problem(shown, "encrypted member; skipped")
             else:
                 yield from _member_or_nested(shown, info.file_size, lambda i=info: archive.open(i), state, depth)
+                if state.stopped:
+                    return
 
 
-def _walk_tar(handle: BinaryIO, prefix: str, state: WalkState, depth: int, compressed: bool) -> Iterator[Member]:
-    with tarfile.open(fileobj=handle, mode="r|") as archive:
+def _zip_entries(handle: BinaryIO) -> int | None:
+    """The entry count a zip's end-of-central-directory record declares (ZIP64 too), or None."""
+    try:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        tail_size = min(size, 22 + 0xFFFF + 20)
+        handle.seek(size - tail_size)
+        tail = handle.read(tail_size)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or at + 22 > len(tail):
+            return None
+        entries = int.from_bytes(tail[at + 10:at + 12], "little")
+        if entries == 0xFFFF and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
+            handle.seek(int.from_bytes(tail[at - 12:at - 4], "little"))
+            record = handle.read(56)
+            if record[:4] == b"PK\x06\x06" and len(record) == 56:
+                entries = int.from_bytes(record[32:40], "little")
+        return entries
+    except (OSError, ValueError):
+        return None
+    finally:
+        handle.seek(0)
+
+
+class RefusedTarHeader(tarfile.HeaderError):
+    """A tar header this reader will not process (its body would be held in memory whole)."""
+
+
+def _tar_info_class(max_header_bytes: int) -> type[tarfile.TarInfo]:
+    """tarfile reads a pax or GNU long-name header's whole body into memory, and a GNU sparse
+    map block by block without bound: refuse both before tarfile reads them."""
+
+    class BoundedTarInfo(tarfile.TarInfo):
+        def _proc_member(self, archive):
+            if self.type == tarfile.GNUTYPE_SPARSE:
+                raise RefusedTarHeader(f"{printable(self.name)}: GNU sparse member refused")
+            if self.type in TAR_EXTENDED and self.size > max_header_bytes:
+                raise RefusedTarHeader(f"tar extended header of {self.size} bytes, over the limit of "
+                                       f"{max_header_bytes} (header size limit)")
+            return super()._proc_member(archive)
+
+    return BoundedTarInfo
+
+
+def _walk_tar(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth: int,
+              compressed: bool) -> Iterator[Member]:
+    metered = Metered(handle, state, label)  # tarfile steps over member data by reading it
+    tar_info = _tar_info_class(state.limits.max_header_bytes)
+    with tarfile.open(fileobj=metered, mode="r|", tarinfo=tar_info) as archive:  # type: ignore[arg-type]
         for info in archive:
             if info.isdir():
                 continue
@@ -333,6 +328,8 @@ def _walk_tar(handle: BinaryIO, prefix: str, state: WalkState, depth: int, compr
                 state.problem(shown, "special file member; skipped")
             else:
                 yield from _member_or_nested(shown, info.size, lambda i=info: archive.extractfile(i), state, depth)
+                if state.stopped:
+                    return
                 if compressed and info.size > state.limits.max_member_bytes:
                     # stepping over the rest would decompress it all: stop here
                     state.problem(shown, f"declares {info.size} bytes, over the per-member limit; "
@@ -346,7 +343,7 @@ def _walk_compressed(handle: BinaryIO, kind: str, prefix: str, label: str, state
     stream = COMPRESSED[kind](handle)
     head = _read_head(stream)
     if sniff_archive(head) == "tar":
-        yield from _walk_tar(_Prepended(head, stream), prefix, state, depth, compressed=True)  # type: ignore[arg-type]
+        yield from _walk_tar(_Prepended(head, stream), prefix, label, state, depth, compressed=True)  # type: ignore[arg-type]
         return
     name = PurePosixPath(label).name
     for suffix in COMPRESSED_SUFFIXES:
@@ -378,7 +375,7 @@ def _member_or_nested(shown: str, size: int | None, opener: Callable[[], BinaryI
     elif kind != "zip":
         yield from _walk_archive(stream, kind, prefix, shown, state, depth + 1)  # type: ignore[arg-type]
     else:
-        with tempfile.SpooledTemporaryFile(max_size=8 * 1024**2) as spool:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY) as spool:
             if _spool(stream, spool, shown, state):  # type: ignore[arg-type]
                 yield from _walk_archive(spool, kind, prefix, shown, state, depth + 1)  # type: ignore[arg-type]
 
@@ -397,6 +394,8 @@ def _spool(stream: BinaryIO, spool: BinaryIO, shown: str, state: WalkState) -> b
             if state.total_bytes > limits.max_total_bytes:
                 state.stop(shown, f"the bundle reached the total limit of {limits.max_total_bytes} "
                                   "decompressed bytes; the rest is not read")
+                return False
+            if state.over_budget(shown):
                 return False
             spool.write(chunk)
     except Exception as error:

@@ -25,7 +25,10 @@ class ForensicsGroup(click.Group):
             click.echo("sccache-forensics: interrupted", err=True)
             sys.exit(2)
         except Exception as error:  # last line of defence; bugs still get a clear message
-            click.echo(f"sccache-forensics: error: {type(error).__name__}: {error}", err=True)
+            from analyzer.report.render_text import safe
+
+            message = " ".join(f"{type(error).__name__}: {error}".split())
+            click.echo(f"sccache-forensics: error: {safe(message, 400)}", err=True)
             sys.exit(2)
 
 

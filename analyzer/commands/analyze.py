@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from analyzer.commands.options import output_options, write_output
+from analyzer.commands.options import output_options, refuse_to_overwrite_input, write_output
 
 FORMATS = ("text", "json", "md", "html")
 
@@ -31,6 +31,7 @@ def command(bundle: tuple[str, ...], fmt: str, output: str, pattern_dirs: tuple[
     """
     from analyzer.analysis import PatternLibraryError, analyze, load_knowledge
 
+    refuse_to_overwrite_input(output, bundle)
     try:
         knowledge = load_knowledge(pattern_dirs)
     except PatternLibraryError as error:
@@ -38,8 +39,8 @@ def command(bundle: tuple[str, ...], fmt: str, output: str, pattern_dirs: tuple[
         sys.exit(2)
     result = analyze(list(bundle), knowledge, redact=not no_redact)
     if not result.bundle.readable:
-        reasons = "; ".join(p.reason for p in result.bundle.problems[:3]) or "no readable artifact"
-        click.echo(f"sccache-forensics: nothing readable in the input ({reasons})", err=True)
+        click.echo(f"sccache-forensics: nothing readable in the input ({unreadable_reason(result.bundle)})",
+                   err=True)
         sys.exit(2)
     write_output(render(result.report, fmt, output), output)
     if fail_on == "root-cause" and result.report["verdict"]["root_cause"]:
@@ -62,3 +63,20 @@ def render(report: dict, fmt: str, output: str) -> str | bytes:
     from analyzer.report import render_text
 
     return render_text.render(report, colour=output == "-" and render_text.use_colour())
+
+
+def unreadable_reason(bundle, shown: int = 3, limit: int = 400) -> str:
+    """Why nothing could be read, on one line fit for a terminal: the first problems, each
+    with where it is (bundle-level first, then the members'), or what was found instead."""
+    from analyzer.report.render_text import safe
+
+    problems = list(bundle.problems) + [p for a in bundle.artifacts for p in a.problems]
+    if problems:
+        text = "; ".join(f"{p.source}: {p.reason}" for p in problems[:shown])
+        if len(problems) > shown:
+            text += f"; and {len(problems) - shown} more problem(s)"
+    elif bundle.artifacts:
+        text = f"{len(bundle.artifacts)} file(s), none with a line of text"
+    else:
+        text = "no files"
+    return safe(" ".join(text.split()), limit)

@@ -7,7 +7,7 @@ import sys
 import click
 import orjson
 
-from analyzer.commands.options import output_options, write_output
+from analyzer.commands.options import output_options, refuse_to_overwrite_input, write_output
 from analyzer.ingest import read_bundle
 
 
@@ -22,6 +22,7 @@ def command(bundle: tuple[str, ...], fmt: str, output: str) -> None:
       sccache-forensics inspect samples/seed-windows-oss-proxy
       sccache-forensics inspect bundle.zip --format json
     """
+    refuse_to_overwrite_input(output, bundle)
     result = read_bundle(list(bundle))
     artifacts = [a.to_json() for a in result.artifacts]
     bundle_problems = [{"path": p.source, "reason": p.reason} for p in result.problems]
@@ -40,21 +41,24 @@ def _first_reason(problems: list[dict]) -> str:
     if not problems:
         return ""
     more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-    return f" ({problems[0]['path']}: {_one_line(problems[0]['reason'])}){more}"
+    return f" ({_one_line(problems[0]['path'])}: {_one_line(problems[0]['reason'])}){more}"
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split("\n"))
+    """One line a terminal shows as text: control characters (escapes from a log) made visible."""
+    from analyzer.report.render_text import safe
+
+    return safe(" ".join(str(text).split("\n")))
 
 
 def _text(artifacts: list[dict], problems: list[dict]) -> str:
     lines = []
     width = max((len(a["path"]) for a in artifacts), default=4)
     for a in artifacts:
-        lines.append(f"{a['path']:<{width}}  {a['kind']:<16} {a['encoding']:<14} {a['records']:>8} records")
+        lines.append(f"{_one_line(a['path']):<{width}}  {a['kind']:<16} {a['encoding']:<14} {a['records']:>8} records")
         for p in a["problems"]:
             where = f"line {p['line']}: " if p["line"] else ""
             lines.append(f"{'':<{width}}  problem: {where}{_one_line(p['reason'])}")
     for p in problems:
-        lines.append(f"{p['path']}: {_one_line(p['reason'])}")
+        lines.append(f"{_one_line(p['path'])}: {_one_line(p['reason'])}")
     return "\n".join(lines) + "\n"

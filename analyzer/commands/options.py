@@ -77,3 +77,25 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def refuse_to_overwrite_input(output: str, inputs: tuple[str, ...]) -> None:
+    """Exit 2 when `-o` names an existing file that is part of the input: a report written over
+    a bundle file would destroy the evidence it describes. (A new file in a bundle folder is
+    allowed: the bundle is read before the report is written.)"""
+    if output == "-":
+        return
+    path = Path(output)
+    try:
+        target = path.parent.resolve() / path.name  # the entry itself, not where a link at it points
+        if not os.path.lexists(target):
+            return
+        for given in inputs:
+            if given == "-":
+                continue
+            source = Path(given).resolve()
+            if target == source or (source.is_dir() and target.is_relative_to(source)):
+                click.echo(f"sccache-forensics: refusing to write the report over an input file: {output}", err=True)
+                sys.exit(2)
+    except (OSError, RuntimeError):  # unresolvable paths: the write itself will say what is wrong
+        return

@@ -14,7 +14,10 @@ from analyzer.records import Problem
 JSON_POSITION = re.compile(r"line (?P<line>\d+) column \d+")
 
 
-def invalid_json(error: Exception, source: str) -> Problem:
+def invalid_json(error: Exception, source: str, text: str | None = None) -> Problem:
+    """The Problem for a document that did not parse; an empty one names no line (it has none)."""
+    if text is not None and not text.strip():
+        return Problem(source, None, "empty: no JSON document")
     where = JSON_POSITION.search(str(error))
     return Problem(source, int(where["line"]) if where else None,
                    f"invalid JSON: {error}; complete entries recovered")

@@ -22,6 +22,9 @@ from analyzer.parsers import Item
 from analyzer.records import Problem, Record, fields
 
 MAX_CHARS = 4 * 1024 * 1024
+# tomllib takes time quadratic in the parts of a dotted key (`a.b.c…`): 1 MiB of `0.0.0.` costs
+# two minutes. No real settings line holds this many dots; such a file is read line by line.
+MAX_DOTS = 256
 
 # `[cache.s3]`, `[[bin]]`, `[target.'cfg(windows)']`
 TABLE = re.compile(r"^\s*\[\[?\s*(?P<name>[^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -74,7 +77,11 @@ def scan(lines: list[str]) -> list[Assignment]:
     while index < len(lines):
         line = lines[index]
         header = TABLE.match(line)
-        assignment = None if header else ASSIGNMENT.match(line)
+        equals = line.find("=")
+        if header or line.count(".", 0, equals if equals >= 0 else len(line)) > MAX_DOTS:
+            assignment = None  # (a key of that many parts is nobody's: `re` would keep a frame per part)
+        else:
+            assignment = ASSIGNMENT.match(line)
         if header:
             table = split_key(header["name"])
         elif assignment:
@@ -86,21 +93,41 @@ def scan(lines: list[str]) -> list[Assignment]:
 
 
 def _value_extent(lines: list[str], index: int, value: str) -> tuple[str, int]:
-    """The raw value, continued over following lines while a string, array or table is open."""
-    raw, last = value, index
-    while last + 1 < len(lines) and _open(raw):
+    """The raw value, continued over following lines while a string, array or table is open.
+    Each line is looked at once: an array left open for a million lines costs a million steps."""
+    extent = _Extent()
+    extent.add(value)
+    pieces, last = [value], index
+    while last + 1 < len(lines) and extent.open():
         last += 1
-        raw += "\n" + lines[last]
-    return raw.strip(), last
+        pieces.append(lines[last])
+        extent.add(lines[last])
+    return "\n".join(pieces).strip(), last
 
 
-def _open(raw: str) -> bool:
-    for quote in ('"""', "'''"):
-        if raw.count(quote) % 2 == 1:
-            return True
-    text = re.sub(r'"(?:\\.|[^"\\])*"|\'[^\']*\'', "", raw)
-    text = text.split("#", 1)[0] if "\n" not in text else text
-    return text.count("[") > text.count("]") or text.count("{") > text.count("}")
+# a "basic" or 'literal' string on one line, whose brackets and `#` are not syntax
+STRING = re.compile(r'"(?:\\.|[^"\\])*"|\'[^\']*\'')
+
+
+class _Extent:
+    """What is still open at the end of the lines added so far: a multi-line string, or
+    brackets (comments and one-line strings left out, line by line)."""
+
+    def __init__(self) -> None:
+        self.basic = self.literal = 0  # `"""` and `'''` seen
+        self.square = self.curly = 0
+
+    def add(self, line: str) -> None:
+        self.basic += line.count('"""')
+        self.literal += line.count("'''")
+        if self.basic % 2 or self.literal % 2:
+            return  # inside a multi-line string: its text is not syntax
+        text = STRING.sub("", line).split("#", 1)[0]
+        self.square += text.count("[") - text.count("]")
+        self.curly += text.count("{") - text.count("}")
+
+    def open(self) -> bool:
+        return bool(self.basic % 2 or self.literal % 2) or self.square > 0 or self.curly > 0
 
 
 def flatten(data: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -140,11 +167,18 @@ def settings(lines: Iterable[str], source: str, kind: str) -> Iterator[Item | tu
     if cut:
         yield Problem(source, len(kept), f"settings file larger than {MAX_CHARS} characters: only its head was read")
     assignments = scan(kept)
+    dotty = next((n for n, line in enumerate(kept, 1) if line.count(".") > MAX_DOTS), None)
+    if dotty is not None:
+        yield Problem(source, dotty, f"more than {MAX_DOTS} dots on one line: not TOML a parser should spend "
+                                     "time on; read line by line")
+        yield from _fallback(assignments, source, kind)
+        return
     try:
         document = tomllib.loads("\n".join(kept))
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, RecursionError) as error:
         where = TOML_POSITION.search(str(error))
-        yield Problem(source, int(where["line"]) if where else None, f"invalid TOML: {error}; read line by line")
+        reason = str(error) if isinstance(error, tomllib.TOMLDecodeError) else "nested too deep"
+        yield Problem(source, int(where["line"]) if where else None, f"invalid TOML: {reason}; read line by line")
         yield from _fallback(assignments, source, kind)
         return
     lines_of = {a.path: a for a in assignments}
@@ -175,9 +209,11 @@ def _fallback(assignments: list[Assignment], source: str, kind: str) -> Iterator
 def _value_of(raw: str) -> Any:
     """A raw value parsed on its own when it can be, else its text."""
     try:
-        return tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        return raw.split(" #", 1)[0].strip().strip("\"'")
+        if raw.count(".") <= MAX_DOTS:
+            return tomllib.loads(f"v = {raw}")["v"]
+    except (tomllib.TOMLDecodeError, RecursionError):
+        pass
+    return raw.split(" #", 1)[0].strip().strip("\"'")
 
 
 def _record(source: str, kind: str, key: str, value: Any, line: int, end_line: int) -> Record:

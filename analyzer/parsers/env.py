@@ -162,7 +162,9 @@ class _State:
         if m and self.list_name:
             start, name = self.list_name
             self.list_name = None
-            return self._open(start, line, name, m.group("value").strip(), listed=True)
+            self._open(start, line, name, m.group("value").strip(), listed=True)
+            self.current["end"] = number  # the record spans `Name  : X` to `Value : v`
+            return True
         m = EXPORT.match(line)
         if m:
             return self._open(number, line, m.group("name"), unquote_shell(m.group("value") or ""))

@@ -55,13 +55,13 @@ class RustcInfoParser:
         try:
             data = orjson.loads(text)
         except orjson.JSONDecodeError as error:
-            yield invalid_json(error, source)
+            yield invalid_json(error, source, text)
             yield from _recover(text, source)
             return
         if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
             yield Problem(source, 1, "not a rustc info cache: no `outputs` object")
             return
-        fingerprint = data.get("rustc_fingerprint")
+        fingerprint = _u64(data.get("rustc_fingerprint"))
         if fingerprint is not None:
             yield Fact("rustc_fingerprint", fingerprint, source, _line_of(text, "rustc_fingerprint"))
         for key, entry in data["outputs"].items():
@@ -69,6 +69,15 @@ class RustcInfoParser:
                 yield from _entry(text, source, str(key), entry)
             else:
                 yield Problem(source, _line_of(text, str(key)), f"outputs entry {key} is not an object")
+
+
+def _u64(value) -> int | None:
+    """A fingerprint as rustc writes it (a u64), else None: a damaged file may hold any digits."""
+    if isinstance(value, str):
+        value = int(value) if value.isdigit() and len(value) <= 20 else None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value < 2**64 else None
 
 
 def _read(lines: Iterable[str]) -> str:
@@ -85,9 +94,10 @@ def _read(lines: Iterable[str]) -> str:
 
 def _recover(text: str, source: str) -> Iterator[Item]:
     """Yield the facts and entries that are complete in a damaged file."""
-    fingerprint = FINGERPRINT.search(text)
-    if fingerprint:
-        yield Fact("rustc_fingerprint", int(fingerprint["value"]), source, line_at(text, fingerprint.start()))
+    found = FINGERPRINT.search(text)
+    fingerprint = _u64(found["value"]) if found else None
+    if fingerprint is not None:
+        yield Fact("rustc_fingerprint", fingerprint, source, line_at(text, found.start()))
     for match in ENTRY_START.finditer(text):
         end = object_end(text, match.end() - 1)
         if end is None:

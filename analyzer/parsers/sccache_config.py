@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from analyzer.parsers import Item, register
 from analyzer.parsers._toml import settings, toml_shape
-from analyzer.records import Fact, Record
+from analyzer.records import Fact, Problem, Record
 
 KIND = "sccache-config"
 
@@ -63,7 +63,11 @@ class SccacheConfigParser:
 def _facts(key: str, value: object, source: str, line: int | None, backends_seen: set[str]) -> Iterator[Fact]:
     parts = key.split(".")
     if key == "server_startup_timeout_ms":
-        yield Fact("startup_timeout_ms", value, source, line)
+        # sccache reads a u64 of milliseconds; anything else (inf, 1e400, "60s") it rejects too
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64:
+            yield Fact("startup_timeout_ms", value, source, line)
+        else:
+            yield Problem(source, line, "server_startup_timeout_ms is not a whole number of milliseconds; ignored")
     if len(parts) >= 2 and parts[0] == "cache" and parts[1] in BACKENDS and parts[1] not in backends_seen:
         backends_seen.add(parts[1])
         yield Fact("backend", parts[1], source, line)

@@ -53,7 +53,7 @@ def snake(name: str) -> str:
 def numeric(value: str) -> int | float | None:
     """`50.00 %` -> 50.0, `0.026 s` -> 0.026, `10 GiB` -> bytes, `12` -> 12, else None."""
     match = NUMBER.match(value.strip())
-    if not match:
+    if not match or len(match["num"]) > 40:  # no counter has that many digits: a damaged line
         return None
     number = float(match["num"]) if "." in match["num"] else int(match["num"])
     unit = match["unit"]

@@ -13,6 +13,7 @@ from analyzer import TOOL_NAME, __version__
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
 
 SCHEMA_VERSION = "1"
+MAX_PROBLEMS_LISTED = 50  # per artifact
 FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port", "startup_timeout_ms",
               "idle_timeout_s", "os", "proxy", "rustc_version", "rustc_host", "cargo_version",
               "storage_check_s", "cache_location", "cache_mode")
@@ -30,12 +31,24 @@ def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, A
         "ruled_out": [{"id": r.id, "reason": r.reason, "evidence": [e.to_json() for e in r.evidence]}
                       for r in diagnosis.ruled_out],
         "timeline": [e.to_json() for e in timeline],
-        "artifacts": [a.to_json() for a in bundle.artifacts] + _bundle_problems(bundle),
+        "artifacts": [_artifact(a) for a in bundle.artifacts] + _bundle_problems(bundle),
         "facts": _facts(diagnosis.facts),
         "missing": [{"artifact": m.artifact, "collect": m.collect, "would_enable": list(m.would_enable)}
                     for m in diagnosis.missing if m.would_enable],
         "redactions": {"count": 0, "kinds": []},
     }
+
+
+def _artifact(artifact) -> dict[str, Any]:
+    """An inventory entry; a file with a problem on every line lists the first ones and a count,
+    so a damaged 100 000-line log does not make a 10 MB report."""
+    item = artifact.to_json()
+    problems = item["problems"]
+    if len(problems) > MAX_PROBLEMS_LISTED:
+        more = len(problems) - MAX_PROBLEMS_LISTED
+        item["problems"] = problems[:MAX_PROBLEMS_LISTED] + [
+            {"line": None, "reason": f"{more} more problems not listed"}]
+    return item
 
 
 def _evidence(items: list[Evidence]) -> list[dict[str, Any]]:
@@ -73,7 +86,16 @@ def _facts(facts: dict[str, Any]) -> dict[str, Any]:
     for name in sorted(facts):
         if name not in ordered:
             ordered[name] = facts[name]
-    return {k: (v if isinstance(v, (int, float, bool)) or v is None else str(v)) for k, v in ordered.items()}
+    return {k: _scalar(v) for k, v in ordered.items()}
+
+
+def _scalar(value: Any) -> Any:
+    """A fact value JSON can carry exactly: a number beyond 64 bits (a damaged artifact's) as text."""
+    if value is None or isinstance(value, bool | float):
+        return value
+    if isinstance(value, int):
+        return value if -(2**63) <= value < 2**64 else str(value)
+    return str(value)
 
 
 def _bundle_problems(bundle) -> list[dict[str, Any]]:

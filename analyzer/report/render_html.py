@@ -22,10 +22,24 @@ BACKTICK_SPAN = regex.compile(r"(`+)(.+?)\1")  # the report's own `code` quotes 
 SHELL_NAMES = {"powershell": "PowerShell", "sh": "sh / bash", "cmd": "cmd.exe", "any": ""}
 
 
+# Bidi controls reorder what a reader sees (`\u202e` makes `gnp.exe` read `exe.png`); shown as
+# U+FFFD, as the Markdown report does.
+BIDI = regex.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _finalize(value):
+    """Applied to every `{{ … }}` before autoescaping; keeps Markup as Markup."""
+    if isinstance(value, str) and BIDI.search(value):
+        cleaned = BIDI.sub("\ufffd", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("analyzer.report", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+                             autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             finalize=_finalize)
     env.filters["prose"] = prose
     return env
 

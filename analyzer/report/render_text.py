@@ -85,8 +85,8 @@ def _cause(cause: dict, paint) -> list[str]:
         where = f"{item['source']}:{item['line']}" if item["line"] else item["source"]
         lines.append(f"    {safe(where)}  {safe(item['text'], 160)}")
     for step in cause["remediation"][:3]:
-        if step["text"]:
-            lines.append(f"  fix: {safe(step['text'], 300)}")
+        if step["text"]:  # prose wrapped in the pattern file: one line here
+            lines.append(f"  fix: {safe(' '.join(step['text'].split()), 300)}")
         if step["command"]:
             lines.append(f"  fix ({safe(step['shell'])}):")
             lines.extend(f"      {safe(c)}" for c in step["command"].splitlines()[:6])

@@ -10,6 +10,7 @@ window — from the first `server-start`/`storage-init` event to +`startup_timeo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -140,16 +141,25 @@ def _scale(span, right: float):
 
 
 def _ticks(span: tuple[float, float], scale) -> list[dict]:
+    """At most 8 labelled ticks, whatever the span: a log whose clock jumps to the year 9999
+    gives a span of millennia, not millions of ticks (and no tick outside what a date can hold)."""
     low, high = span
     length = high - low
-    step = next((s for s in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400)
-                 if length / s <= 8), 86400 * 7)
+    step = next((s for s in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400, 86400 * 7)
+                 if length / s <= 8), None)
+    if step is None:  # longer than eight weeks: whole days, eight ticks
+        step = math.ceil(length / 8 / 86400) * 86400
+    fmt = "%H:%M:%S" if step < 86400 else "%m-%d" if step <= 86400 * 7 else "%Y-%m-%d"
     first = int(low // step + 1) * step
     ticks = []
     moment = first
     while moment <= high:
-        label = datetime.fromtimestamp(moment, UTC).strftime("%H:%M:%S" if step < 86400 else "%m-%d")
-        ticks.append({"x": scale(moment), "label": label})
+        try:
+            label = datetime.fromtimestamp(moment, UTC).strftime(fmt)
+        except (ValueError, OverflowError, OSError):  # before year 1 or after 9999
+            label = None
+        if label is not None:
+            ticks.append({"x": scale(moment), "label": label})
         moment += step
     return ticks
 

@@ -1,0 +1,248 @@
+"""One bundle in isolation: hash it, analyze it, write its JSON report, return a small row.
+
+Runs in a worker process (local pool or Dask). The pattern library is loaded once per process
+and reused. Whatever goes wrong with the bundle — unreadable, not the archive its name says,
+a crash in the analysis, past its time limit — ends up in the row's `error`; nothing raises
+out of `process`. What travels back is a row of plain values plus the bundle's masked
+unexplained lines, never the report itself.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from analyzer.analysis import Analysis, analyze, load_knowledge
+from analyzer.batch.hashing import content_hash
+from analyzer.batch.inputs import is_archive_name
+from analyzer.batch.templates import mask_line
+from analyzer.batch.timeouts import BundleTimeout, describe, time_limit
+from analyzer.bundle import HEAD, iter_bundle, sniff_archive
+from analyzer.decode import detect_encoding
+from analyzer.redact import redact_text
+
+REPORTS_DIR = "bundles"
+HOST_VARIABLES = ("COMPUTERNAME", "HOSTNAME")
+MAX_ERROR = 300
+BINARY_SNIFF = 4096
+# The container a name promises: `.tar.gz` must start like gzip, `.zip` like zip.
+PROMISED = ((".tar.gz", "gzip"), (".tgz", "gzip"), (".tar.bz2", "bz2"), (".tbz2", "bz2"),
+            (".tar.xz", "xz"), (".txz", "xz"), (".zip", "zip"), (".tar", "tar"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every bundle of one batch is analyzed with; sent once to each worker."""
+
+    outdir: str
+    pattern_dirs: tuple[str, ...] = ()
+    redact: bool = True
+    timeout: float | None = 120.0
+    # The one-bundle pipeline; an importable function so it travels to worker processes.
+    analyze: Callable[..., Analysis] = analyze
+
+
+# (bundle id, path, report file name, content hash recorded by an earlier run or None)
+Task = tuple[str, str, str, str | None]
+
+_knowledge_cache: dict[tuple[str, ...], Any] = {}
+
+
+def knowledge(pattern_dirs: tuple[str, ...]):
+    """The pattern library of this process, loaded on first use."""
+    found = _knowledge_cache.get(pattern_dirs)
+    if found is None:
+        found = _knowledge_cache[pattern_dirs] = load_knowledge(pattern_dirs)
+    return found
+
+
+def process(task: Task, settings: Settings) -> dict[str, Any]:
+    """The result for one bundle: {"id", "status": "done"|"skipped", "hash", "final", "row", "unexplained"}."""
+    bundle_id, path, report_name, known = task
+    started = time.perf_counter()
+    try:
+        digest = content_hash(path)
+    except OSError as error:
+        return _failed(task, None, f"cannot read the bundle: {error.strerror or error}", started, final=True)
+    if known is not None and digest == known:
+        return {"id": bundle_id, "status": "skipped", "hash": digest}
+    wrong = _wrong_container(path)
+    if wrong:
+        return _failed(task, digest, wrong, started, final=True)
+    try:
+        with time_limit(settings.timeout):
+            result = settings.analyze([path], knowledge(settings.pattern_dirs), redact=settings.redact)
+            unusable = _unusable(result)
+            if unusable:
+                return _failed(task, digest, unusable, started, final=True)
+            row = row_for(result, bundle_id, path, digest, f"{REPORTS_DIR}/{report_name}", settings.redact)
+            unexplained = [(u.level, mask_line(u.text, settings.pattern_dirs), u.text[:300], f"{u.source}:{u.line}")
+                           for u in result.unexplained]
+    except BundleTimeout:
+        return _failed(task, digest, describe(settings.timeout or 0), started, final=False)
+    except Exception as error:  # a bug or a hostile bundle: this bundle's row, never the batch
+        text = f"{error}".strip().splitlines()[0] if f"{error}".strip() else ""
+        return _failed(task, digest, f"analysis failed: {type(error).__name__}{': ' + text if text else ''}",
+                       started, final=False)
+    try:
+        _write_report(Path(settings.outdir) / REPORTS_DIR / report_name, result.report)
+    except OSError as error:
+        return _failed(task, digest, f"cannot write the report: {error}", started, final=False)
+    row["duration_ms"] = _elapsed_ms(started)
+    return {"id": bundle_id, "status": "done", "hash": digest, "final": True, "row": row,
+            "unexplained": unexplained}
+
+
+def process_many(tasks: list[Task], settings: Settings) -> list[dict[str, Any]]:
+    return [process(task, settings) for task in tasks]
+
+
+def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, report: str | None,
+            redact: bool = True) -> dict[str, Any]:
+    """The table row of one analyzed bundle: what its report says, flattened."""
+    rep = result.report
+    facts, verdict = rep["facts"], rep["verdict"]
+    root = next((c for c in rep["root_causes"] if c["id"] == verdict["root_cause"]), None)
+    first, last = _time_span(rep)
+    host = facts.get("host") or _host_from_env(result)
+    if host is not None and redact:
+        host = redact_text(str(host))
+    return {
+        "bundle": bundle_id,
+        "host": _text(host),
+        "os": _text(facts.get("os")),
+        "sccache_version": _text(facts.get("sccache_version")),
+        "backend": _text(facts.get("backend")),
+        "layer": verdict["layer"],
+        "root_cause": verdict["root_cause"],
+        "confidence": root["confidence"] if root else None,
+        "findings": sorted({f["id"] for f in rep["findings"]}),
+        "error": None,
+        "unexplained": len(result.unexplained),
+        "first_time": first,
+        "last_time": last,
+        "hash": digest,
+        "path": path,
+        "report": report,
+    }
+
+
+def empty_row(bundle_id: str, path: str, digest: str | None, error: str) -> dict[str, Any]:
+    return {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
+            "layer": None, "root_cause": None, "confidence": None, "findings": [], "error": error[:MAX_ERROR],
+            "unexplained": None, "first_time": None, "last_time": None, "hash": digest, "path": path,
+            "report": None}
+
+
+def _failed(task: Task, digest: str | None, error: str, started: float, final: bool) -> dict[str, Any]:
+    bundle_id, path, _name, _known = task
+    row = empty_row(bundle_id, path, digest, error)
+    row["duration_ms"] = _elapsed_ms(started)
+    return {"id": bundle_id, "status": "done", "hash": digest, "final": final, "row": row, "unexplained": []}
+
+
+def _elapsed_ms(started: float) -> int:
+    return int(round((time.perf_counter() - started) * 1000))
+
+
+def _wrong_container(path: str) -> str | None:
+    """A file named like an archive that does not start like one (the reader would take it as a log)."""
+    name = os.path.basename(path).lower()
+    if not is_archive_name(name) or not os.path.isfile(path):
+        return None
+    promised = next(kind for suffix, kind in PROMISED if name.endswith(suffix))
+    with open(path, "rb") as stream:
+        head = stream.read(HEAD)
+    if not head:
+        return f"empty file: not a {promised} archive"
+    found = sniff_archive(head)
+    if found == promised or (promised == "tar" and found is not None):
+        return None
+    if found is None:
+        return f"not a {promised} archive: the file does not start with a {promised} header (corrupt or not an archive)"
+    return f"not a {promised} archive: the file is {found} data"
+
+
+def _unusable(result: Analysis) -> str | None:
+    """Why the bundle gives nothing to analyze, in the words `analyze` uses, or None."""
+    bundle = result.bundle
+    if not bundle.readable:
+        reasons = "; ".join(p.reason for p in bundle.problems[:3]) or "no readable artifact"
+        return f"nothing readable in the input ({reasons})"
+    if not result.report["findings"] and all(a.kind == "unknown" for a in bundle.artifacts):
+        binary = _binary_members(bundle.inputs)
+        if binary is not None and len(binary) == len(bundle.artifacts):
+            return f"nothing readable in the input (only binary data: {', '.join(binary[:3])})"
+    return None
+
+
+def _binary_members(inputs: list[str]) -> list[str] | None:
+    """The members whose first bytes are binary (NULs outside UTF-16, control bytes), or None if unreadable."""
+    found = []
+    try:
+        for member in iter_bundle(inputs):
+            with member.open() as stream:
+                head = stream.read(BINARY_SNIFF)
+            if _looks_binary(head):
+                found.append(member.path)
+    except Exception:  # the analysis read it; a second look that fails proves nothing
+        return None
+    return found
+
+
+def _looks_binary(head: bytes) -> bool:
+    if not head or detect_encoding(head).startswith("utf-16"):
+        return False
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return b"\0" in head or control > len(head) // 10
+
+
+def _host_from_env(result: Analysis) -> str | None:
+    for artifact in result.bundle.artifacts:
+        if artifact.kind != "env":
+            continue
+        for record in artifact.records:
+            if record.get("name") in HOST_VARIABLES and record.get("value"):
+                return record.get("value")
+    return None
+
+
+def _time_span(report: dict) -> tuple[str | None, str | None]:
+    """The first and last timed event of the bundle (UTC), or the capture time when nothing is timed."""
+    stamps = []
+    for event in report["timeline"]:
+        stamp = event.get("time")
+        if stamp and not event.get("time_estimated"):
+            moment = _parse(stamp)
+            if moment is not None:
+                stamps.append((moment, stamp))
+    if stamps:
+        return min(stamps)[1], max(stamps)[1]
+    captured = report["facts"].get("captured_at")
+    return (str(captured), str(captured)) if captured else (None, None)
+
+
+def _parse(stamp: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _write_report(path: Path, report: dict) -> None:
+    from analyzer.report import render_json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(render_json.render(report))
+    tmp.replace(path)
