@@ -24,6 +24,7 @@ from analyzer.parsers import Item, register
 from analyzer.records import Fact, Problem, Record
 
 MAX_RECORD_LINES = 2000
+MAX_TIME_PROBLEMS = 50  # a log with a broken clock format would otherwise hold a problem per line
 
 KIND = "sccache-log"
 CLIENT = "sccache-client"
@@ -317,7 +318,7 @@ class SccacheLogParser:
         """
         seen_facts: set[tuple[str, object]] = set()
         pending: _Pending | None = None
-        last = 0
+        last = bad_times = 0
         for number, raw in numbered:
             gap, last = number != last + 1, number
             head = classify(raw)
@@ -335,10 +336,14 @@ class SccacheLogParser:
             if pending is not None:
                 yield from self._finish(pending, source, seen_facts)
             if head.bad_time:
-                yield Problem(source, number, f"unreadable timestamp {head.bad_time!r}")
+                bad_times += 1
+                if bad_times <= MAX_TIME_PROBLEMS:
+                    yield Problem(source, number, f"unreadable timestamp {head.bad_time!r}")
             pending = _Pending(head, number)
         if pending is not None:
             yield from self._finish(pending, source, seen_facts)
+        if bad_times > MAX_TIME_PROBLEMS:
+            yield Problem(source, None, f"{bad_times - MAX_TIME_PROBLEMS} more unreadable timestamps")
 
     def _finish(self, pending: _Pending, source: str, seen: set[tuple[str, object]]) -> Iterator[Item]:
         head = pending.head

@@ -44,9 +44,10 @@ def _artifact(artifact) -> dict[str, Any]:
     so a damaged 100 000-line log does not make a 10 MB report."""
     item = artifact.to_json()
     problems = item["problems"]
-    if len(problems) > MAX_PROBLEMS_LISTED:
-        more = len(problems) - MAX_PROBLEMS_LISTED
-        item["problems"] = problems[:MAX_PROBLEMS_LISTED] + [
+    placed = [p for p in problems if p["line"] is not None]
+    if len(placed) > MAX_PROBLEMS_LISTED:  # summaries without a line ("30 more ...") always stay
+        more = len(placed) - MAX_PROBLEMS_LISTED
+        item["problems"] = placed[:MAX_PROBLEMS_LISTED] + [p for p in problems if p["line"] is None] + [
             {"line": None, "reason": f"{more} more problems not listed"}]
     return item
 

@@ -275,3 +275,13 @@ def test_end_to_end_through_read_bundle():
     assert artifact.record_count == 40
     assert artifact.problems == []
     assert ("backend", "s3") in facts_of(artifact.facts)
+
+
+def test_unreadable_timestamps_are_listed_up_to_a_cap_then_counted():
+    from analyzer.parsers.sccache_log import MAX_TIME_PROBLEMS, SccacheLogParser
+    from analyzer.records import Problem
+
+    lines = [f"[2026-13-45T99:99:99Z INFO  sccache::server] line {i}" for i in range(MAX_TIME_PROBLEMS + 30)]
+    problems = [i for i in SccacheLogParser().parse(lines, "s.log") if isinstance(i, Problem)]
+    assert len(problems) == MAX_TIME_PROBLEMS + 1
+    assert problems[-1].reason == "30 more unreadable timestamps"
