@@ -23,7 +23,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 lint: $(STAMP)
-	$(BIN)/ruff check analyzer tests
+	$(BIN)/ruff check analyzer tests benchmarks fuzz samples/lab
 
 reports: $(STAMP)
 	$(BIN)/python -m analyzer.report.gallery

@@ -1,6 +1,6 @@
 """Batch throughput: `sccache-forensics batch` over a fleet built from the samples.
 
-    python benchmarks/batch_bench.py                 # 2,000 bundles, 3 interleaved runs per setting
+    python benchmarks/batch_bench.py                 # 2,000 bundles, 5 interleaved runs per setting
     python benchmarks/batch_bench.py --quick         # 200 bundles, 1 run per setting
     python benchmarks/batch_bench.py --workdir DIR   # where the fleet and outputs go
 
@@ -10,8 +10,10 @@ Dask engine (a LocalCluster of 2 single-threaded workers, its start included). R
 median wall time of each, bundles per second, the 2-vs-1 worker throughput ratio (goal ≥ 1.8
 on a 2-core machine) and Dask against local; plus one re-run with nothing changed (every
 bundle skipped by its content hash). Runs are interleaved so a burst of load on the machine
-hits every setting alike, and each round also times a pure-Python CPU loop in 2 processes
-against 1: that figure says how much of two cores was actually free while the batch ran.
+hits every setting alike. Before and after each round a pure-Python CPU loop is timed in 2
+processes against 1: that says how much of two cores was actually free (other work on a shared
+machine takes its share). The 2-vs-1 ratio is reported over all rounds and, separately, over the
+rounds that had two free cores before and after.
 
 `run(workdir, quick)` is what benchmarks/run.py calls; it returns rows of
 {"measurement", "value", "unit", "runs", ...} (ratio rows add "ratio", "goal", "pass").
@@ -36,8 +38,11 @@ if str(ROOT) not in sys.path:
 from analyzer.batch.synthetic import build_fleet  # noqa: E402
 
 FULL_BUNDLES, QUICK_BUNDLES = 2000, 200
-FULL_RUNS, QUICK_RUNS = 3, 1
+FULL_RUNS, QUICK_RUNS = 5, 1
 GOAL_SPEEDUP = 1.8
+# CPU work in 2 processes 1.8-2.2 times as fast as in 1: the machine had 2 free cores (above 2.2
+# the run in 1 process was slowed down by something else)
+QUIET = (1.8, 2.2)
 DEFAULT_WORKDIR = Path("/tmp/sccache-forensics-bench/batch")
 
 
@@ -106,44 +111,53 @@ def run(workdir: Path, quick: bool) -> list[dict]:
     runs = QUICK_RUNS if quick else FULL_RUNS
     source = fleet(workdir, count)
     settings = [("local", 1), ("local", 2)] + ([("dask", 2)] if have_dask() else [])
-    times: dict[tuple[str, int], list[float]] = {s: [] for s in settings}
-    machine: list[float] = []
+    rounds = []
     for _ in range(runs):
-        machine.append(cpu_parallelism())
+        before = cpu_parallelism()
+        times = {}
         for engine, jobs in settings:
             outdir = workdir / f"out-{engine}-{jobs}"
-            times[(engine, jobs)].append(timed(command(source, outdir, engine, jobs), outdir))
-    rerun_dir = workdir / "out-local-2"
-    rerun = timed(command(source, rerun_dir, "local", 2, force=False), None)
+            times[(engine, jobs)] = timed(command(source, outdir, engine, jobs), outdir)
+        rounds.append({"times": times, "machine": (before, cpu_parallelism())})
+    rerun = timed(command(source, workdir / "out-local-2", "local", 2, force=False), None)
 
-    medians = {s: statistics.median(v) for s, v in times.items()}
+    quiet = [r for r in rounds if all(QUIET[0] <= v <= QUIET[1] for v in r["machine"])]
     rows = []
-    for (engine, jobs), values in times.items():
+    for engine, jobs in settings:
+        values = [r["times"][(engine, jobs)] for r in rounds]
+        median = statistics.median(values)
         label = "local" if engine == "local" else "dask LocalCluster"
         rows.append({"measurement": f"batch {count} bundles, {label}, {jobs} worker{'s' if jobs > 1 else ''}",
-                     "value": round(medians[(engine, jobs)], 2), "unit": "s", "runs": len(values),
-                     "all_runs": [round(v, 2) for v in values],
-                     "throughput": round(count / medians[(engine, jobs)], 1),
-                     "note": f"{count / medians[(engine, jobs)]:.0f} bundles/s; "
-                             f"{' '.join(command(source, Path('OUT'), engine, jobs))}"})
-    speedup = medians[("local", 1)] / medians[("local", 2)]
-    rows.append({"measurement": "batch throughput, 2 workers vs 1 (local)", "value": round(speedup, 2),
-                 "unit": "×", "runs": runs, "ratio": round(speedup, 3), "goal": f"≥ {GOAL_SPEEDUP}",
-                 "pass": speedup >= GOAL_SPEEDUP, "baseline": f"{medians[('local', 1)]:.2f} s with 1 worker",
-                 "note": f"medians over {runs} interleaved runs; {os.cpu_count()} CPUs"})
-    rows.append({"measurement": "machine: pure-Python CPU work, 2 processes vs 1", "value": round(
-        statistics.median(machine), 2), "unit": "×", "runs": runs, "all_runs": [round(v, 2) for v in machine],
-                 "note": "how much of 2 cores was free during the runs (2.0: idle machine)"})
-    if ("dask", 2) in medians:
-        ratio = medians[("local", 2)] / medians[("dask", 2)]
-        rows.append({"measurement": "batch throughput, dask vs local (2 workers)", "value": round(ratio, 2),
-                     "unit": "×", "runs": runs, "ratio": round(ratio, 3),
-                     "baseline": f"{medians[('local', 2)]:.2f} s local",
-                     "note": "dask includes starting its LocalCluster"})
+                     "value": round(median, 2), "unit": "s", "runs": len(values),
+                     "all_runs": [round(v, 2) for v in values], "throughput": round(count / median, 1),
+                     "note": f"{count / median:.0f} bundles/s; {' '.join(command(source, Path('OUT'), engine, jobs))}"})
+    rows.append(_speedup(rounds, f"all {len(rounds)} rounds"))
+    if quiet and len(quiet) < len(rounds):
+        rows.append(_speedup(quiet, f"the {len(quiet)} of {len(rounds)} rounds with 2 free cores"))
+    machine = [round(v, 2) for r in rounds for v in r["machine"]]
+    rows.append({"measurement": "machine: pure-Python CPU work, 2 processes vs 1",
+                 "value": round(statistics.median(machine), 2),
+                 "unit": "×", "runs": len(machine), "all_runs": machine,
+                 "note": f"before and after each round: how much of 2 cores was free (2.0: idle machine; a round "
+                         f"counts as having 2 free cores when both are within {QUIET[0]}-{QUIET[1]})"})
+    if ("dask", 2) in rounds[0]["times"]:
+        local, dask = (statistics.median(r["times"][s] for r in rounds) for s in (("local", 2), ("dask", 2)))
+        rows.append({"measurement": "batch throughput, dask vs local (2 workers)", "value": round(local / dask, 2),
+                     "unit": "×", "runs": len(rounds), "ratio": round(local / dask, 3),
+                     "baseline": f"{local:.2f} s local", "note": "dask includes starting its LocalCluster"})
     rows.append({"measurement": f"batch {count} bundles re-run, nothing changed (local, 2 workers)",
                  "value": round(rerun, 2), "unit": "s", "runs": 1,
                  "note": "every bundle hashed and skipped; tables and fleet.html rewritten"})
     return rows
+
+
+def _speedup(rounds: list[dict], which: str) -> dict:
+    one = statistics.median(r["times"][("local", 1)] for r in rounds)
+    two = statistics.median(r["times"][("local", 2)] for r in rounds)
+    return {"measurement": f"batch throughput, 2 workers vs 1 (local), {which}", "value": round(one / two, 2),
+            "unit": "×", "runs": len(rounds), "ratio": round(one / two, 3), "goal": f"≥ {GOAL_SPEEDUP}",
+            "pass": one / two >= GOAL_SPEEDUP, "baseline": f"{one:.2f} s with 1 worker, {two:.2f} s with 2",
+            "note": f"median times; {os.cpu_count()} CPUs"}
 
 
 def main(argv: list[str] | None = None) -> int:
