@@ -75,9 +75,9 @@ def read_member(member: Member, keep: KeepFn, fast=None) -> Artifact:
         artifact = Artifact(member.path, kind, stream.encoding, member.size or 0)
         parser = parsers.get(kind)
         if fast is not None and fast.accepts(parser, stream, member.size):
-            _parse_into(artifact, fast.parse(parser, stream, member.path), keep)
-            selection = fast.selections.get(member.path)
-            artifact.record_count = selection.lines_read if selection else artifact.record_count
+            items, selection = fast.parse(parser, stream, member.path)
+            _parse_into(artifact, items, keep)
+            artifact.record_count = selection.lines_read
         else:
             _parse_into(artifact, parser.parse(stream.lines(), artifact.path), keep)
     artifact.problems.extend(stream.problems)

@@ -46,7 +46,6 @@ class Scan:
     last_time: dict[str, str] = field(default_factory=dict)
     previous: dict[tuple[str, int], Previous] = field(default_factory=dict)
     unexplained: list[Unexplained] = field(default_factory=list)
-    unexplained_total: int = 0
     match_totals: dict[tuple[str, str], int] = field(default_factory=dict)
     event_totals: dict[tuple[str, str], int] = field(default_factory=dict)
     _last: dict[str, Previous] = field(default_factory=dict)
@@ -98,6 +97,5 @@ class Scan:
         return totals[key]
 
     def _note_unexplained(self, record: Record) -> None:
-        self.unexplained_total += 1
         if len(self.unexplained) < MAX_UNEXPLAINED:
             self.unexplained.append(Unexplained(record.source, record.line, record.level, record.headline(300)))

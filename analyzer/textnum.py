@@ -10,8 +10,8 @@ from __future__ import annotations
 MAX_DIGITS = 18
 
 
-def parse_uint(text: str | None) -> int | None:
-    """`text` as a non-negative int, or None when it is not 1..MAX_DIGITS ASCII digits."""
-    if not text or len(text) > MAX_DIGITS or not (text.isascii() and text.isdigit()):
+def parse_uint(text: str | None, max_digits: int = MAX_DIGITS) -> int | None:
+    """`text` as a non-negative int, or None when it is not 1..max_digits ASCII digits."""
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
         return None
     return int(text)

@@ -91,8 +91,9 @@ def test_crlf_lone_cr_and_an_overlong_line_are_cut_as_the_full_parse_cuts_them(t
 
 
 def test_a_signature_seen_on_every_line_is_capped_the_same_way_on_both_paths(tmp_path):
-    line = '[2026-11-21T06:00:{:02d}Z DEBUG sccache::server] parse_arguments: CannotCache(incremental): ["--crate-name", "x"]\n'
-    (tmp_path / "sccache-server.log").write_text("".join(line.format(i % 60) for i in range(3000)))
+    real = SAMPLES / "healthy-second-run" / "bundle" / "sccache-server.log"
+    line = next(x for x in real.read_text(encoding="utf-8").splitlines(True) if "parse_arguments: CannotCache(" in x)
+    (tmp_path / "sccache-server.log").write_text(line * 3000)
     fast, full = _both([str(tmp_path)])
     _assert_same(fast, full)
     finding = next(f for f in fast.report["findings"] if f["id"] == "non-cacheable-calls")

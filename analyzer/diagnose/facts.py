@@ -97,17 +97,18 @@ def _from_env(facts: dict, sources: dict, env: dict[str, str]) -> None:
             break
 
 
+DEFAULTS = {"server_port": DEFAULT_SERVER_PORT, "startup_timeout_ms": DEFAULT_STARTUP_TIMEOUT_MS,
+            "idle_timeout_s": DEFAULT_IDLE_TIMEOUT_S}
+
+
 def _defaults(facts: dict, sources: dict) -> None:
-    for name, value in (("server_port", DEFAULT_SERVER_PORT),
-                        ("startup_timeout_ms", DEFAULT_STARTUP_TIMEOUT_MS),
-                        ("idle_timeout_s", DEFAULT_IDLE_TIMEOUT_S)):
+    """sccache's default where the bundle says nothing, and where what it says is not a number."""
+    for name, default in DEFAULTS.items():
         if name not in facts:
-            facts[name] = value
+            facts[name] = default
             sources[name] = "default"
-    for name in ("server_port", "startup_timeout_ms", "idle_timeout_s"):
         try:
             facts[name] = int(facts[name])
-        except (TypeError, ValueError):
-            facts[name] = {"server_port": DEFAULT_SERVER_PORT, "startup_timeout_ms": DEFAULT_STARTUP_TIMEOUT_MS,
-                           "idle_timeout_s": DEFAULT_IDLE_TIMEOUT_S}[name]
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
+            facts[name] = default
             sources[name] = "default"

@@ -24,10 +24,6 @@ BASE_FLAGS = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER
 RECOMPILE_AFTER = 100_000
 
 
-class ExpressionError(Exception):
-    """An expression hyperscan refuses even as a literal."""
-
-
 def _flags(expression: Expression) -> int:
     flags = BASE_FLAGS
     if expression.caseless:
@@ -60,13 +56,12 @@ class Matcher:
     """The expressions of one kind. `scan(block, live)` returns the hits of the expressions
     whose index is in `live`; the database scanned may hold more (see `RECOMPILE_AFTER`)."""
 
-    def __init__(self, expressions: list[Expression], database: hyperscan.Database | None = None) -> None:
+    def __init__(self, expressions: list[Expression], database: hyperscan.Database) -> None:
+        """`database`: all of `expressions`, compiled by `compiled` (which also said they compile)."""
         self.expressions = expressions
         self.owners = [e.owner for e in expressions]
         self._compiled = frozenset(range(len(expressions)))
-        self._databases: dict[frozenset[int], hyperscan.Database | None] = {}
-        if database is not None:
-            self._databases[self._compiled] = database
+        self._databases: dict[frozenset[int], hyperscan.Database | None] = {self._compiled: database}
         self._skipped = 0
 
     def scan(self, block, live: frozenset[int]) -> list[tuple[int, int]]:

@@ -84,4 +84,5 @@ def signature_expressions(library, kind: str) -> list[tuple[Expression, Expressi
 
 
 def hint_expressions(hints) -> list[Expression]:
-    return [Expression(owner, pattern.encode()) for owner, pattern in hints]
+    """A parser's (owner, Python regex) needs, rewritten like the signatures' regexes."""
+    return [Expression(owner, to_hyperscan(pattern).encode()) for owner, pattern in hints]

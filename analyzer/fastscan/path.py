@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from analyzer.decode import CHUNK_BYTES, HEAD_BYTES, MAX_LINE, DecodedStream
 
+if TYPE_CHECKING:  # select imports numpy: only a member that takes the fast path pays for it
+    from analyzer.fastscan.select import Selection
+
 MIN_BYTES = 8 * 1024 * 1024  # below this the full parse costs well under a second
 FAST_ENCODINGS = frozenset({"utf-8", "utf-8-bom"})
+# line_blocks needs reads no longer than the line cap (then only a block's first line can be too long).
+assert CHUNK_BYTES <= MAX_LINE
 
 
 def available() -> bool:
@@ -24,7 +30,6 @@ class FastPath:
         self.budget = budget  # has spent(source, owner) -> bool; the Scan
         self.min_bytes = min_bytes
         self._matchers: dict[str, object] = {}
-        self.selections: dict[str, object] = {}  # source -> Selection, for inspection and tests
 
     def accepts(self, parser, stream: DecodedStream, size: int | None) -> bool:
         if not hasattr(parser, "parse_numbered") or stream.encoding not in FAST_ENCODINGS:
@@ -37,9 +42,10 @@ class FastPath:
             return False
         return self._matcher(parser) is not None
 
-    def parse(self, parser, stream: DecodedStream, source: str) -> Iterator:
-        """Items of the records around candidate lines. Once exhausted, `selections[source]`
-        tells how many lines were read (the artifact's record count on this path)."""
+    def parse(self, parser, stream: DecodedStream, source: str) -> tuple[Iterator, Selection]:
+        """The parser's items for the records around candidate lines, and the selection that
+        picks them; once the items are exhausted, `selection.lines_read` is the line count
+        (the artifact's record count on this path)."""
         from analyzer.fastscan.chunks import line_blocks
         from analyzer.fastscan.select import Selection
 
@@ -50,9 +56,8 @@ class FastPath:
             is_head=parser.is_head,
             note_truncated=stream.note_long_line,
         )
-        self.selections[source] = selection
-        assert CHUNK_BYTES <= MAX_LINE  # line_blocks relies on it
-        yield from parser.parse_numbered(selection.lines(line_blocks(stream.byte_chunks(), MAX_LINE)), source)
+        lines = selection.lines(line_blocks(stream.byte_chunks(), MAX_LINE))
+        return parser.parse_numbered(lines, source), selection
 
     def _matcher(self, parser):
         kind = parser.kind

@@ -205,11 +205,9 @@ SCAN_HINTS: tuple[tuple[str, str], ...] = (
     ("level", r"^\[[^\]\n]*\s(?i:ERROR|WARN)"),      # [ts ERROR target]
     ("level", r"\]\[(?:ERROR|WARN)\]"),               # fern: [date][time][ERROR]
     ("level", r"^(?:ERROR|WARN):"),
-    ("client", r"^sccache: "),
-    ("client", r"^sccache \d"),
-    ("client", r"^Run with SCCACHE_LOG="),
-    ("client", r"^Stopping sccache server\.\.\."),
-    ("client", r"^(?:cache storage read check: |storage write check failed: |signal \d+ received|thread '[^'\n]*' panicked at )"),
+    # the untimed heads `classify` knows, by the same regexes
+    *(("client", head.pattern) for head in (CLIENT_LINE, CLIENT_PLAIN, RUN_WITH, RAW_STDERR)),
+    # events are searched in the message, which follows the `[time LEVEL target] ` prefix
     *((f"event:{name}", pattern.pattern.lstrip("^")) for name, pattern in EVENTS),
     ("fact:proxy", PROXY.pattern),
 )

@@ -65,6 +65,11 @@ def test_bad_numbers_fall_back_to_defaults():
     assert sources["startup_timeout_ms"] == "default"
 
 
+def test_an_infinite_timeout_falls_back_to_the_default():
+    merged, _ = merge({}, ("sccache-config", [Fact("startup_timeout_ms", float("inf"), "config.toml", 1)]))
+    assert merged["startup_timeout_ms"] == 10_000
+
+
 @pytest.mark.parametrize("env, backend", [
     ({"SCCACHE_BUCKET": "ci"}, "s3"),
     ({"SCCACHE_OSS_BUCKET": "ci"}, "oss"),

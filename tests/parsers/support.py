@@ -36,3 +36,19 @@ def split(items: Iterable) -> tuple[list[Record], list[Fact], list[Problem]]:
     return ([i for i in items if isinstance(i, Record)],
             [i for i in items if isinstance(i, Fact)],
             [i for i in items if isinstance(i, Problem)])
+
+
+def assert_read_cleanly(path: Path, kind: str, rows: int) -> Artifact:
+    """A fixture of `kind` is sniffed as that kind and gives `rows` records and no problem."""
+    artifact = read(path)
+    assert artifact.kind == kind
+    assert artifact.record_count == rows
+    assert artifact.problems == []
+    return artifact
+
+
+def assert_not_claimed(folder: Path, name: str, text: str, kind: str) -> None:
+    """The head of another kind, written as `name`, is not read as `kind`."""
+    path = folder / name
+    path.write_text(text)
+    assert read(path).kind != kind

@@ -6,24 +6,19 @@ import pytest
 from analyzer.ingest import keep_all, read_bundle
 from analyzer.records import Problem
 from tests.parsers.support import FIXTURES as FIXTURE_ROOT
-from tests.parsers.support import OTHER_KINDS, SEED, read
+from tests.parsers.support import OTHER_KINDS, SEED, assert_not_claimed, assert_read_cleanly, read
 
 FIXTURES = FIXTURE_ROOT / "env"
 @pytest.mark.parametrize("name, rows", [
     ("ps-env-table.txt", 8), ("ps-env-list.txt", 8), ("cmd-set.txt", 11), ("linux-env.txt", 13), ("linux-export-p.txt", 10),
 ])
 def test_each_format_is_sniffed_and_read_without_problems(name, rows):
-    artifact = read(FIXTURES / name)
-    assert artifact.kind == "env"
-    assert artifact.record_count == rows
-    assert artifact.problems == []
+    assert_read_cleanly(FIXTURES / name, "env", rows)
 
 
 @pytest.mark.parametrize("name, text", sorted(OTHER_KINDS.items()))
 def test_other_kinds_are_not_claimed(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text)
-    assert read(path).kind != "env"
+    assert_not_claimed(tmp_path, name, text, "env")
 
 
 def variables(name):

@@ -5,7 +5,7 @@ import pytest
 
 from analyzer.ingest import read_bundle
 from tests.parsers.support import FIXTURES as FIXTURE_ROOT
-from tests.parsers.support import OTHER_KINDS, SEED, read
+from tests.parsers.support import OTHER_KINDS, SEED, assert_not_claimed, assert_read_cleanly, read
 
 FIXTURES = FIXTURE_ROOT / "processes"
 @pytest.mark.parametrize("name, rows", [
@@ -16,17 +16,12 @@ FIXTURES = FIXTURE_ROOT / "processes"
     ("linux-ps-ef.txt", 59), ("linux-ps-aux.txt", 59), ("linux-ps-eo-lstart.txt", 59),
 ])
 def test_each_format_is_sniffed_and_read_without_problems(name, rows):
-    artifact = read(FIXTURES / name)
-    assert artifact.kind == "processes"
-    assert artifact.record_count == rows
-    assert artifact.problems == []
+    assert_read_cleanly(FIXTURES / name, "processes", rows)
 
 
 @pytest.mark.parametrize("name, text", sorted(OTHER_KINDS.items()))
 def test_other_kinds_are_not_claimed(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text)
-    assert read(path).kind != "processes"
+    assert_not_claimed(tmp_path, name, text, "processes")
 
 
 def sccache(name):

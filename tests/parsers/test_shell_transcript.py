@@ -6,24 +6,19 @@ import pytest
 from analyzer.ingest import keep_all, read_bundle
 from analyzer.records import Problem
 from tests.parsers.support import FIXTURES as FIXTURE_ROOT
-from tests.parsers.support import OTHER_KINDS, SEED, read
+from tests.parsers.support import OTHER_KINDS, SEED, assert_not_claimed, assert_read_cleanly, read
 
 FIXTURES = FIXTURE_ROOT / "shell-transcript"
 @pytest.mark.parametrize("name, rows", [
     ("ps-transcript-kill.txt", 25), ("bash-terminal.txt", 13), ("cmd-console.txt", 10), ("ConsoleHost_history.txt", 6),
 ])
 def test_each_format_is_sniffed_and_read_without_problems(name, rows):
-    artifact = read(FIXTURES / name)
-    assert artifact.kind == "shell-transcript"
-    assert artifact.record_count == rows
-    assert artifact.problems == []
+    assert_read_cleanly(FIXTURES / name, "shell-transcript", rows)
 
 
 @pytest.mark.parametrize("name, text", sorted(OTHER_KINDS.items()))
 def test_other_kinds_are_not_claimed(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text)
-    assert read(path).kind != "shell-transcript"
+    assert_not_claimed(tmp_path, name, text, "shell-transcript")
 
 
 def test_powershell_transcript_commands_events_and_facts():

@@ -6,7 +6,7 @@ import pytest
 from analyzer.ingest import read_bundle
 from analyzer.records import Problem
 from tests.parsers.support import FIXTURES as FIXTURE_ROOT
-from tests.parsers.support import OTHER_KINDS, SEED, read
+from tests.parsers.support import OTHER_KINDS, SEED, assert_not_claimed, assert_read_cleanly, read
 
 FIXTURES = FIXTURE_ROOT / "sockets"
 
@@ -16,17 +16,12 @@ FIXTURES = FIXTURE_ROOT / "sockets"
     ("linux-ss-tanp.txt", 5), ("linux-netstat-tanp.txt", 5), ("macos-netstat-an.txt", 8),
 ])
 def test_each_format_is_sniffed_and_read_without_problems(name, rows):
-    artifact = read(FIXTURES / name)
-    assert artifact.kind == "sockets"
-    assert artifact.record_count == rows
-    assert artifact.problems == []
+    assert_read_cleanly(FIXTURES / name, "sockets", rows)
 
 
 @pytest.mark.parametrize("name, text", sorted(OTHER_KINDS.items()))
 def test_other_kinds_are_not_claimed(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text)
-    assert read(path).kind != "sockets"
+    assert_not_claimed(tmp_path, name, text, "sockets")
 
 
 def test_chinese_netstat_gives_syn_sent_row_and_locale():
