@@ -57,3 +57,20 @@ def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool 
         report = redact_report(report)
         unexplained = [replace(u, text=redact_text(u.text)) for u in unexplained]
     return Analysis(bundle, report, unexplained)
+
+
+def unreadable_reason(bundle, shown: int = 3, limit: int = 400) -> str:
+    """Why nothing could be read, on one line fit for a terminal: the first problems, each
+    with where it is (bundle-level first, then the members'), or what was found instead."""
+    from analyzer.report.render_text import one_line
+
+    problems = list(bundle.problems) + [p for a in bundle.artifacts for p in a.problems]
+    if problems:
+        text = "; ".join(f"{p.source}: {p.reason}" for p in problems[:shown])
+        if len(problems) > shown:
+            text += f"; and {len(problems) - shown} more problem(s)"
+    elif bundle.artifacts:
+        text = f"{len(bundle.artifacts)} file(s), none with a line of text"
+    else:
+        text = "no files"
+    return one_line(text, limit)

@@ -94,7 +94,7 @@ class WalkState:
 
     def admit(self, source: str) -> bool:
         """Count one entry of the bundle; False (once with a problem) past a limit."""
-        if self.stopped or self.over_budget(source):
+        if self.over_budget(source):
             return False
         self.entries += 1
         if self.entries > self.limits.max_members:
@@ -122,6 +122,11 @@ class WalkState:
             self.stopped = True
             self.problem(source, reason)
 
+    def stop_at_total(self, source: str) -> None:
+        """The decompressed bytes of the whole bundle reached `max_total_bytes`."""
+        self.stop(source, f"the bundle reached the total limit of {self.limits.max_total_bytes} "
+                          "decompressed bytes; the rest is not read")
+
 
 class BoundedReader(io.RawIOBase):
     """Counts the bytes of one member into the bundle total and stops at the member's share,
@@ -130,10 +135,13 @@ class BoundedReader(io.RawIOBase):
     def __init__(self, raw: BinaryIO, member: Member, state: WalkState, declared: int | None = None,
                  owns: bool = False):
         self._raw, self._member, self._state, self._owns = raw, member, state, owns
+        # Read straight into the caller's buffer where the stream can (files, tar members);
+        # else one read and one copy (zip members, decompressed streams).
+        self._readinto = getattr(raw, "readinto", None)
         limits = state.limits
         self._total_binds = limits.max_total_bytes - state.total_bytes < limits.max_member_bytes
         self._left = max(0, min(limits.max_member_bytes, limits.max_total_bytes - state.total_bytes))
-        self._limit, self._declared, self._done, self._read = self._left, declared, False, 0
+        self._limit, self._declared, self._done = self._left, declared, False
 
     def readable(self) -> bool:
         return True
@@ -148,30 +156,31 @@ class BoundedReader(io.RawIOBase):
         if spent is not None:
             self._cut(spent)
             return 0
-        data = self._raw.read(min(len(buffer), self._left))
-        n = len(data)
-        buffer[:n] = data
+        with memoryview(buffer) as view, view.cast("B") as flat:
+            want = min(len(flat), self._left)
+            if self._readinto is not None:
+                n = self._readinto(flat[:want]) or 0
+            else:
+                data = self._raw.read(want)
+                n = len(data)
+                flat[:n] = data
         self._left -= n
-        self._read += n
         self._state.total_bytes += n
         return n
 
     def _cut(self, why: str) -> None:
         self._done = True
         if why != "stopped" and self._raw.read(1):
-            self._member.problems.append(Problem(self._member.path, None, f"truncated at {self._read} bytes ({why})"))
+            read = self._limit - self._left
+            self._member.problems.append(Problem(self._member.path, None, f"truncated at {read} bytes ({why})"))
 
     def _check_truncated(self) -> None:
-        if self._done:
-            return
         self._done = True
         if not self._raw.read(1):
             return
         if self._total_binds:
             self._member.problems.append(Problem(self._member.path, None, f"truncated at {self._limit} bytes"))
-            self._state.stop(self._member.path, f"the bundle reached the total limit of "
-                                                f"{self._state.limits.max_total_bytes} decompressed bytes; "
-                                                "the rest is not read")
+            self._state.stop_at_total(self._member.path)
             return
         declared = f"; the archive declares {self._declared}" if self._declared else ""
         self._member.problems.append(Problem(self._member.path, None, f"truncated at {self._limit} bytes "
@@ -191,7 +200,7 @@ class Metered:
         self._raw, self._state, self._label, self._counts_input = raw, state, label, counts_input
 
     def read(self, n: int = -1) -> bytes:
-        if self._state.stopped or self._state.over_budget(self._label):
+        if self._state.over_budget(self._label):
             return b""
         data = self._raw.read(n)
         if self._counts_input:

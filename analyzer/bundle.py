@@ -392,8 +392,7 @@ def _spool(stream: BinaryIO, spool: BinaryIO, shown: str, state: WalkState) -> b
                                      "(nested archive limit); not opened")
                 return False
             if state.total_bytes > limits.max_total_bytes:
-                state.stop(shown, f"the bundle reached the total limit of {limits.max_total_bytes} "
-                                  "decompressed bytes; the rest is not read")
+                state.stop_at_total(shown)
                 return False
             if state.over_budget(shown):
                 return False

@@ -25,10 +25,10 @@ class ForensicsGroup(click.Group):
             click.echo("sccache-forensics: interrupted", err=True)
             sys.exit(2)
         except Exception as error:  # last line of defence; bugs still get a clear message
-            from analyzer.report.render_text import safe
+            from analyzer.report.render_text import one_line
 
-            message = " ".join(f"{type(error).__name__}: {error}".split())
-            click.echo(f"sccache-forensics: error: {safe(message, 400)}", err=True)
+            message = one_line(f"{type(error).__name__}: {error}", 400)
+            click.echo(f"sccache-forensics: error: {message}", err=True)
             sys.exit(2)
 
 

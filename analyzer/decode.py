@@ -76,18 +76,9 @@ def detect_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be-bom"
     if len(head) >= 4:
-        for sample in (head[:4096], head[:64]):
-            even_nuls, odd_nuls, half = sample[0::2].count(0), sample[1::2].count(0), len(sample) / 2
-            if not (odd_nuls > 0.3 * half and even_nuls < 0.05 * half):
-                break
-        else:
-            return "utf-16-le"
-        for sample in (head[:4096], head[:64]):
-            even_nuls, odd_nuls, half = sample[0::2].count(0), sample[1::2].count(0), len(sample) / 2
-            if not (even_nuls > 0.3 * half and odd_nuls < 0.05 * half):
-                break
-        else:
-            return "utf-16-be"
+        for encoding, high in (("utf-16-le", 1), ("utf-16-be", 0)):
+            if _utf16_nuls(head[:4096], high) and _utf16_nuls(head[:64], high):
+                return encoding
     if len(head) - len(head.translate(None, _BINARY_BYTES)) > BINARY_SHARE * len(head):
         return "binary"
     if _decodes(head, "utf-8") or _some_utf8(head):
@@ -95,6 +86,13 @@ def detect_encoding(head: bytes) -> str:
     if _decodes(head, "gbk"):
         return "gbk"
     return "latin-1"
+
+
+def _utf16_nuls(sample: bytes, high: int) -> bool:
+    """Whether the bytes at offset `high` of each pair are mostly NUL and the others almost never:
+    ASCII text in UTF-16 (`high` 1 for little-endian, 0 for big-endian)."""
+    half = len(sample) / 2
+    return sample[high::2].count(0) > 0.3 * half and sample[1 - high::2].count(0) < 0.05 * half
 
 
 def _some_utf8(head: bytes) -> bool:
@@ -164,7 +162,7 @@ class DecodedStream:
         if self.codec.startswith("utf-16"):
             pieces, unit = _split(self._text_chunks(), "\n", "\r", MAX_LINE), "characters"
         else:
-            pieces, unit = _split(self._byte_chunks(), b"\n", b"\r", MAX_LINE), "bytes"
+            pieces, unit = _split(self.byte_chunks(), b"\n", b"\r", MAX_LINE), "bytes"
         for number, (piece, truncated) in enumerate(pieces, 1):
             self._line = number
             line = piece if unit == "characters" else self._decode_line(piece, number, truncated)
@@ -173,11 +171,6 @@ class DecodedStream:
             if "\x00" in line:  # a crash's zero-filled blocks, or a UTF-16 part in 8-bit text
                 self._note(number, "NUL bytes dropped")
             yield strip_terminal_escapes(line)
-
-    def byte_chunks(self) -> Iterator[bytes]:
-        """The raw bytes after any BOM, in reads of at most `CHUNK_BYTES` (for the fast scan,
-        which cuts lines itself and decodes only the few it needs with `decode_line`)."""
-        return self._byte_chunks()
 
     def decode_line(self, data: bytes, number: int, truncated: bool = False) -> str:
         """One line cut elsewhere, decoded and cleaned exactly as `lines()` would."""
@@ -228,14 +221,16 @@ class DecodedStream:
             left -= len(data)
         return b"".join(parts)
 
-    def _byte_chunks(self) -> Iterator[bytes]:
+    def byte_chunks(self) -> Iterator[bytes]:
+        """The raw bytes after any BOM, in reads of at most `CHUNK_BYTES` (`lines()` cuts them;
+        so does the fast scan, which decodes only the few lines it needs with `decode_line`)."""
         yield self.head_bytes
         while chunk := self._read(CHUNK_BYTES):
             yield chunk
 
     def _text_chunks(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder(self.codec)("replace")
-        for chunk in self._byte_chunks():
+        for chunk in self.byte_chunks():
             yield decoder.decode(chunk)
         tail = decoder.decode(b"", final=True)
         if tail:

@@ -77,14 +77,11 @@ if _atheris is not None:
         parsers.load_all()
         diagnose.load_rules()
 
-import regex  # noqa: E402
 
 from analyzer import budget  # noqa: E402
 from analyzer.analysis import analyze, load_knowledge  # noqa: E402
 from analyzer.report import render_html, render_json, render_md, render_text  # noqa: E402
-
-TERMINAL_UNSAFE = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-CODE = regex.compile(r"(?ms)^(`{3,})[^\n]*\n.*?^\1\s*$|(`+)(?:(?!\2).)+?\2")
+from tests.hostile.corpus import TERMINAL_UNSAFE, outside_code, tar_bytes, zip_bytes  # noqa: E402
 
 for _name, _value in FUZZ_LIMITS.items():  # the target's own, smaller budget (see the docstring)
     object.__setattr__(budget.DEFAULT_LIMITS, _name, _value)
@@ -104,18 +101,10 @@ def bundle_from(data: bytes) -> list[str]:
         (_WORK / name).write_bytes(body)
         return [str(_WORK / name)]
     if mode == "zip":
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(f"logs/{name}", body)
-        (_WORK / "bundle.zip").write_bytes(buf.getvalue())
+        (_WORK / "bundle.zip").write_bytes(zip_bytes({f"logs/{name}": body}))
         return [str(_WORK / "bundle.zip")]
     if mode == "tgz":
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w:gz") as archive:
-            info = tarfile.TarInfo(f"logs/{name}")
-            info.size = len(body)
-            archive.addfile(info, io.BytesIO(body))
-        (_WORK / "bundle.tgz").write_bytes(buf.getvalue())
+        (_WORK / "bundle.tgz").write_bytes(tar_bytes({f"logs/{name}": body}, "w:gz"))
         return [str(_WORK / "bundle.tgz")]
     if mode == "folder":
         folder = _WORK / "bundle"
@@ -166,7 +155,7 @@ def check(data: bytes) -> dict | None:
     html = render_html.render(report)
     assert html.count("<script") == 1, "a script element besides the report's own"
     md = render_md.render(report)
-    assert "<script" not in CODE.sub("", md), "raw <script> in Markdown outside code"
+    assert "<script" not in outside_code(md), "raw <script> in Markdown outside code"
     return report
 
 

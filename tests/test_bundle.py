@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bz2
 import gzip
-import io
 import lzma
 import os
 import stat
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.bundle import Limits, safe_member_name, sniff_archive
+from tests.hostile.corpus import tar_bytes
 
 LOG = b"[2026-11-21T05:23:31Z INFO  sccache::server] start\n"
 
@@ -33,15 +33,7 @@ def make_zip(path: Path, members: dict[str, bytes], symlinks: dict[str, str] | N
 
 
 def make_tar(path: Path, members: dict[str, bytes], mode: str = "w", links: dict[str, tuple[bytes, str]] = ()) -> Path:
-    with tarfile.open(path, mode) as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-        for name, (kind, target) in dict(links).items():
-            info = tarfile.TarInfo(name)
-            info.type, info.linkname = kind, target
-            archive.addfile(info)
+    path.write_bytes(tar_bytes(members, mode, dict(links)))
     return path
 
 

@@ -53,13 +53,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def crash_result(task: Task, reason: str, final: bool = False) -> dict[str, Any]:
-    bundle_id, path, _name, _known = task
-    row = worker.empty_row(bundle_id, path, None, reason)
-    row["duration_ms"] = None
-    return {"id": bundle_id, "status": "done", "hash": None, "final": final, "row": row, "unexplained": []}
-
-
 def hard_limit(timeout: float | None) -> float | None:
     """How long the parent lets a local worker sit on one bundle before killing it."""
     return None if not timeout or timeout <= 0 else timeout + max(5.0, timeout / 2)
@@ -194,7 +187,7 @@ class LocalEngine:
         else:
             stuck = slot.tasks.popleft()
             pending.extendleft(reversed(slot.tasks))
-            on_result(crash_result(stuck, reason))
+            on_result(worker.failed_result(stuck, reason))
         fresh = self._start()
         self._fill(fresh, pending)
         return fresh
@@ -286,7 +279,7 @@ class DaskEngine:
             try:
                 results = single.result()
             except Exception as error:
-                results = [crash_result(task, f"worker crashed ({type(error).__name__})")]
+                results = [worker.failed_result(task, f"worker crashed ({type(error).__name__})")]
             finally:
                 single.release()
             for result in results:

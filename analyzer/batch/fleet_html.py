@@ -15,7 +15,6 @@ from analyzer.batch.summary import Summary
 from analyzer.batch.templates import Template
 from analyzer.report import render_html
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 MAX_TEMPLATES = 300  # shown on the page; all of them are in unexplained.jsonl
 
 
@@ -25,12 +24,12 @@ def render(summary: Summary, templates: list[Template], reports: dict[str, str |
     biggest = max((max(row) for row in summary.cooccurrence if row), default=0)
     return environment.get_template("fleet.html.j2").render(
         s=summary,
-        templates=[(t, t.to_json()) for t in templates[:MAX_TEMPLATES]],
+        templates=[t.to_json() for t in templates[:MAX_TEMPLATES]],
         more_templates=max(0, len(templates) - MAX_TEMPLATES),
         template_count=len(templates),
         reports=reports,
         heat=lambda n: round(0.08 + 0.6 * n / biggest, 3) if biggest and n else 0,
         tool={"name": TOOL_NAME, "version": __version__},
-        css=Markup(environment.loader.get_source(environment, "report.css")[0]),
-        csp=Markup(CSP),  # constant text, no quotes to escape
+        css=Markup(render_html.static("report.css")),
+        csp=Markup(render_html.csp()),  # no script on this page
     )

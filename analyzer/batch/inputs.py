@@ -25,7 +25,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+# Archive name endings and the container each promises (as `bundle.sniff_archive` names it).
+ARCHIVE_KINDS = {".zip": "zip", ".tar": "tar", ".tar.gz": "gzip", ".tgz": "gzip", ".tar.bz2": "bz2",
+                 ".tbz2": "bz2", ".tar.xz": "xz", ".txz": "xz"}
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -47,7 +49,13 @@ class Expanded:
 
 
 def is_archive_name(name: str) -> bool:
-    return name.lower().endswith(ARCHIVE_SUFFIXES)
+    return promised_kind(name) is not None
+
+
+def promised_kind(name: str) -> str | None:
+    """The container a file name promises (`host.tar.gz` -> `gzip`), or None for a name that is no archive's."""
+    name = name.lower()
+    return next((kind for suffix, kind in ARCHIVE_KINDS.items() if name.endswith(suffix)), None)
 
 
 def report_name(bundle_id: str) -> str:

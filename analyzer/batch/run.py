@@ -20,9 +20,11 @@ import orjson
 from analyzer.analysis import Analysis, analyze, load_knowledge
 from analyzer.batch import engines, inputs, state, templates
 from analyzer.batch.progress import Progress
-from analyzer.batch.worker import REPORTS_DIR, Settings
+from analyzer.batch.worker import REPORTS_DIR, Settings, failed_result
+from analyzer.outfile import write_atomic
 
 SAVE_EVERY = 30.0  # seconds between index saves during a long run
+UNEXPLAINED_MACHINES = 20  # example machines per template in unexplained.jsonl (the page shows fewer)
 
 
 @dataclass
@@ -98,7 +100,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
     rows = []
     for ref in expanded.bundles:
         if ref.id not in entries:  # never happens unless an engine loses a task: say so in its row
-            entries[ref.id] = engines.crash_result((ref.id, ref.path, ref.report_name, None), "no result from the engine")
+            entries[ref.id] = failed_result((ref.id, ref.path, ref.report_name, None), "no result from the engine")
         row = dict(entries[ref.id]["row"])
         row["bundle"], row["path"] = ref.id, ref.path  # a reused row keeps up with a moved input
         rows.append(row)
@@ -106,7 +108,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
     found_templates = templates.cluster(
         (ref.id, level, masked, text)
         for ref in expanded.bundles if not entries[ref.id]["row"].get("error")
-        for level, masked, text, _where in entries[ref.id]["unexplained"])
+        for level, masked, text in entries[ref.id]["unexplained"])
     _write_outputs(outdir, rows, found_templates)
     result.rows = rows
     result.errors = sum(1 for r in rows if r.get("error"))
@@ -136,13 +138,7 @@ def _write_outputs(outdir: Path, rows: list[dict[str, Any]], found: list[templat
     from analyzer.batch import fleet_html, summary, table
 
     table.write(rows, outdir)
-    lines = b"".join(orjson.dumps(t.to_json() | {"example_machines": t.machines[:20]}) + b"\n" for t in found)
-    _atomic(outdir / "unexplained.jsonl", lines)
+    lines = b"".join(orjson.dumps(t.to_json(machines=UNEXPLAINED_MACHINES)) + b"\n" for t in found)
+    write_atomic(outdir / "unexplained.jsonl", lines)
     page = fleet_html.render(summary.summarise(rows), found, {r["bundle"]: r.get("report") for r in rows})
-    _atomic(outdir / "fleet.html", page.encode("utf-8"))
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(outdir / "fleet.html", page.encode("utf-8"))

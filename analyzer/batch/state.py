@@ -11,17 +11,17 @@ Timeouts and crashes are not final: the next run tries them again.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 import analyzer
+from analyzer.outfile import write_atomic
 from analyzer.patterns import builtin_dir
 
 INDEX = "index.json"
-FORMAT = 1
+FORMAT = 2  # 2: an unexplained line is (level, masked, text)
 SOURCE_SUFFIXES = (".py", ".toml", ".json", ".j2")
 
 
@@ -63,6 +63,4 @@ def reusable(entry: dict[str, Any] | None, outdir: Path) -> str | None:
 
 def save(outdir: Path, expected: str, entries: dict[str, dict[str, Any]]) -> None:
     data = {"format": FORMAT, "fingerprint": expected, "bundles": dict(sorted(entries.items()))}
-    tmp = outdir / f".{INDEX}.{os.getpid()}.tmp"
-    tmp.write_bytes(orjson.dumps(data))
-    tmp.replace(outdir / INDEX)
+    write_atomic(outdir / INDEX, orjson.dumps(data))

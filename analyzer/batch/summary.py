@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+
+from analyzer.textnum import parse_uint
+from analyzer.timefmt import parse_iso
 
 HEALTHY = "(none)"  # the group of bundles analyzed with no root cause
 UNKNOWN = "(unknown)"
@@ -133,19 +136,15 @@ def _cooccurrence(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def _version_key(text: str) -> tuple:
     parts = []
     for piece in text.replace("-", ".").split("."):
-        parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
+        number = parse_uint(piece)
+        parts.append((0, number, "") if number is not None else (1, 0, piece))
     return tuple(parts)
 
 
 def _moment(stamp: str | None) -> tuple[datetime, str] | None:
-    if not stamp:
-        return None
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
+    moment = parse_iso(stamp)
+    if moment is None:
         return None
     if moment.tzinfo is None:  # a capture time without zone: take it as UTC, like the timeline does
-        from datetime import UTC
-
         moment = moment.replace(tzinfo=UTC)
     return moment, stamp

@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from analyzer.outfile import replacing, write_atomic
+
 # (column, kind): str | float | int | list — the order is the files' column order.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("bundle", "str"),
@@ -37,7 +39,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 NAMES = tuple(name for name, _ in COLUMNS)
 VOLATILE = ("duration_ms",)
-FILES = ("fleet.csv", "fleet.parquet", "fleet.jsonl")
 
 
 def normalise(row: dict[str, Any]) -> dict[str, Any]:
@@ -94,11 +95,10 @@ def write(rows: list[dict[str, Any]], outdir: Path) -> None:
     import pyarrow.parquet as pq
 
     ordered = sorted((normalise(r) for r in rows), key=lambda r: r["bundle"])
-    _atomic(outdir / "fleet.csv", _csv(ordered))
-    tmp = outdir / ".fleet.parquet.tmp"
-    pq.write_table(pa.Table.from_pylist(ordered, schema=arrow_schema()), tmp)
-    tmp.replace(outdir / "fleet.parquet")
-    _atomic(outdir / "fleet.jsonl", b"".join(orjson.dumps(r) + b"\n" for r in ordered))
+    write_atomic(outdir / "fleet.csv", _csv(ordered))
+    with replacing(outdir / "fleet.parquet") as file:
+        pq.write_table(pa.Table.from_pylist(ordered, schema=arrow_schema()), file)
+    write_atomic(outdir / "fleet.jsonl", b"".join(orjson.dumps(r) + b"\n" for r in ordered))
 
 
 def _csv(ordered: list[dict[str, Any]]) -> bytes:
@@ -132,9 +132,3 @@ def read(path: Path):
         for r in rows:
             r["findings"] = r["findings"].split(";") if r.get("findings") else []
     return frame([{k: (list(v) if k == "findings" and v is not None else v) for k, v in r.items()} for r in rows])
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)

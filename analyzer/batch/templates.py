@@ -63,9 +63,10 @@ class Template:
     def level(self) -> str:
         return "ERROR" if self.levels.get("ERROR") else "WARN"
 
-    def to_json(self) -> dict:
+    def to_json(self, machines: int = MAX_MACHINES) -> dict:
+        """The template as fleet.html and unexplained.jsonl show it, with up to `machines` example machines."""
         return {"template": self.template, "level": self.level, "lines": self.lines,
-                "machines": len(self.machines), "example_machines": self.machines[:MAX_MACHINES],
+                "machines": len(self.machines), "example_machines": self.machines[:machines],
                 "examples": self.examples[:MAX_EXAMPLES]}
 
 

@@ -13,26 +13,22 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from analyzer.analysis import Analysis, analyze, load_knowledge
+from analyzer.analysis import Analysis, analyze, load_knowledge, unreadable_reason
 from analyzer.batch.hashing import content_hash
-from analyzer.batch.inputs import is_archive_name
-from analyzer.batch.templates import mask_line
+from analyzer.batch.inputs import promised_kind
+from analyzer.batch.templates import MAX_LINE, mask_line
 from analyzer.batch.timeouts import BundleTimeout, describe, time_limit
-from analyzer.bundle import HEAD, iter_bundle, sniff_archive
-from analyzer.decode import detect_encoding
+from analyzer.bundle import HEAD, sniff_archive
+from analyzer.outfile import write_atomic
 from analyzer.redact import redact_text
+from analyzer.timefmt import parse_iso
 
 REPORTS_DIR = "bundles"
 HOST_VARIABLES = ("COMPUTERNAME", "HOSTNAME")
 MAX_ERROR = 300
-BINARY_SNIFF = 4096
-# The container a name promises: `.tar.gz` must start like gzip, `.zip` like zip.
-PROMISED = ((".tar.gz", "gzip"), (".tgz", "gzip"), (".tar.bz2", "bz2"), (".tbz2", "bz2"),
-            (".tar.xz", "xz"), (".txz", "xz"), (".zip", "zip"), (".tar", "tar"))
 
 
 @dataclass(frozen=True)
@@ -68,31 +64,31 @@ def process(task: Task, settings: Settings) -> dict[str, Any]:
     try:
         digest = content_hash(path)
     except OSError as error:
-        return _failed(task, None, f"cannot read the bundle: {error.strerror or error}", started, final=True)
+        return failed_result(task, f"cannot read the bundle: {error.strerror or error}", final=True, started=started)
     if known is not None and digest == known:
         return {"id": bundle_id, "status": "skipped", "hash": digest}
     wrong = _wrong_container(path)
     if wrong:
-        return _failed(task, digest, wrong, started, final=True)
+        return failed_result(task, wrong, digest, final=True, started=started)
     try:
         with time_limit(settings.timeout):
             result = settings.analyze([path], knowledge(settings.pattern_dirs), redact=settings.redact)
-            unusable = _unusable(result)
-            if unusable:
-                return _failed(task, digest, unusable, started, final=True)
+            if not result.bundle.readable:  # where `analyze` exits 2, in its words
+                return failed_result(task, f"nothing readable in the input ({unreadable_reason(result.bundle)})",
+                                     digest, final=True, started=started)
             row = row_for(result, bundle_id, path, digest, f"{REPORTS_DIR}/{report_name}", settings.redact)
-            unexplained = [(u.level, mask_line(u.text, settings.pattern_dirs), u.text[:300], f"{u.source}:{u.line}")
+            unexplained = [(u.level, mask_line(u.text, settings.pattern_dirs), u.text[:MAX_LINE])
                            for u in result.unexplained]
     except BundleTimeout:
-        return _failed(task, digest, describe(settings.timeout or 0), started, final=False)
+        return failed_result(task, describe(settings.timeout or 0), digest, started=started)
     except Exception as error:  # a bug or a hostile bundle: this bundle's row, never the batch
-        text = f"{error}".strip().splitlines()[0] if f"{error}".strip() else ""
-        return _failed(task, digest, f"analysis failed: {type(error).__name__}{': ' + text if text else ''}",
-                       started, final=False)
+        text = f"{error}".strip()
+        text = f": {text.splitlines()[0]}" if text else ""
+        return failed_result(task, f"analysis failed: {type(error).__name__}{text}", digest, started=started)
     try:
         _write_report(Path(settings.outdir) / REPORTS_DIR / report_name, result.report)
     except OSError as error:
-        return _failed(task, digest, f"cannot write the report: {error}", started, final=False)
+        return failed_result(task, f"cannot write the report: {error}", digest, started=started)
     row["duration_ms"] = _elapsed_ms(started)
     return {"id": bundle_id, "status": "done", "hash": digest, "final": True, "row": row,
             "unexplained": unexplained}
@@ -132,17 +128,15 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
     }
 
 
-def empty_row(bundle_id: str, path: str, digest: str | None, error: str) -> dict[str, Any]:
-    return {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
-            "layer": None, "root_cause": None, "confidence": None, "findings": [], "error": error[:MAX_ERROR],
-            "unexplained": None, "first_time": None, "last_time": None, "hash": digest, "path": path,
-            "report": None}
-
-
-def _failed(task: Task, digest: str | None, error: str, started: float, final: bool) -> dict[str, Any]:
+def failed_result(task: Task, error: str, digest: str | None = None, final: bool = False,
+                  started: float | None = None) -> dict[str, Any]:
+    """The result of a bundle that could not be analyzed. Not `final` (the default): the next run
+    tries it again. `started`: when the worker took it up (None when the worker is gone)."""
     bundle_id, path, _name, _known = task
-    row = empty_row(bundle_id, path, digest, error)
-    row["duration_ms"] = _elapsed_ms(started)
+    row = {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
+           "layer": None, "root_cause": None, "confidence": None, "findings": [], "error": error[:MAX_ERROR],
+           "unexplained": None, "first_time": None, "last_time": None, "hash": digest, "path": path,
+           "report": None, "duration_ms": None if started is None else _elapsed_ms(started)}
     return {"id": bundle_id, "status": "done", "hash": digest, "final": final, "row": row, "unexplained": []}
 
 
@@ -152,10 +146,9 @@ def _elapsed_ms(started: float) -> int:
 
 def _wrong_container(path: str) -> str | None:
     """A file named like an archive that does not start like one (the reader would take it as a log)."""
-    name = os.path.basename(path).lower()
-    if not is_archive_name(name) or not os.path.isfile(path):
+    promised = promised_kind(os.path.basename(path))
+    if promised is None or not os.path.isfile(path):
         return None
-    promised = next(kind for suffix, kind in PROMISED if name.endswith(suffix))
     with open(path, "rb") as stream:
         head = stream.read(HEAD)
     if not head:
@@ -166,40 +159,6 @@ def _wrong_container(path: str) -> str | None:
     if found is None:
         return f"not a {promised} archive: the file does not start with a {promised} header (corrupt or not an archive)"
     return f"not a {promised} archive: the file is {found} data"
-
-
-def _unusable(result: Analysis) -> str | None:
-    """Why the bundle gives nothing to analyze, in the words `analyze` uses, or None."""
-    bundle = result.bundle
-    if not bundle.readable:
-        reasons = "; ".join(p.reason for p in bundle.problems[:3]) or "no readable artifact"
-        return f"nothing readable in the input ({reasons})"
-    if not result.report["findings"] and all(a.kind == "unknown" for a in bundle.artifacts):
-        binary = _binary_members(bundle.inputs)
-        if binary is not None and len(binary) == len(bundle.artifacts):
-            return f"nothing readable in the input (only binary data: {', '.join(binary[:3])})"
-    return None
-
-
-def _binary_members(inputs: list[str]) -> list[str] | None:
-    """The members whose first bytes are binary (NULs outside UTF-16, control bytes), or None if unreadable."""
-    found = []
-    try:
-        for member in iter_bundle(inputs):
-            with member.open() as stream:
-                head = stream.read(BINARY_SNIFF)
-            if _looks_binary(head):
-                found.append(member.path)
-    except Exception:  # the analysis read it; a second look that fails proves nothing
-        return None
-    return found
-
-
-def _looks_binary(head: bytes) -> bool:
-    if not head or detect_encoding(head).startswith("utf-16"):
-        return False
-    control = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return b"\0" in head or control > len(head) // 10
 
 
 def _host_from_env(result: Analysis) -> str | None:
@@ -218,21 +177,13 @@ def _time_span(report: dict) -> tuple[str | None, str | None]:
     for event in report["timeline"]:
         stamp = event.get("time")
         if stamp and not event.get("time_estimated"):
-            moment = _parse(stamp)
-            if moment is not None:
+            moment = parse_iso(stamp)
+            if moment is not None and moment.tzinfo is not None:
                 stamps.append((moment, stamp))
     if stamps:
         return min(stamps)[1], max(stamps)[1]
     captured = report["facts"].get("captured_at")
     return (str(captured), str(captured)) if captured else (None, None)
-
-
-def _parse(stamp: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def _text(value: Any) -> str | None:
@@ -243,6 +194,4 @@ def _write_report(path: Path, report: dict) -> None:
     from analyzer.report import render_json
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(render_json.render(report))
-    tmp.replace(path)
+    write_atomic(path, render_json.render(report))

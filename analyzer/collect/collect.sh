@@ -172,17 +172,22 @@ function assignments(s,    out, m, start, len, nlen, name, sep, value) {
 END { if (counts != "") printf "%d %d\n", nv, nu >> counts }
 AWK
 
+# redact_awk IN ENV COUNTS: print IN with secrets masked (ENV 1: NAME=value lines; COUNTS: the
+# file that tallies what went, empty for none)
+redact_awk() {
+    awk -v words="$SECRET_WORDS" -v benign="$BENIGN_END" -v assign="$ASSIGNMENT" -v url="$URL_CREDENTIALS" \
+        -v bearer="$BEARER" -v mask="$MASK" -v env="$2" -v counts="$3" -f "$STATE/redact.awk" "$1"
+}
+
 # redact IN OUT [env]: copy IN to OUT with secrets masked
 redact() {
-    awk -v words="$SECRET_WORDS" -v benign="$BENIGN_END" -v assign="$ASSIGNMENT" -v url="$URL_CREDENTIALS" \
-        -v bearer="$BEARER" -v mask="$MASK" -v env="${3:-0}" -v counts="$STATE/counts" -f "$STATE/redact.awk" "$1" >"$2"
+    redact_awk "$1" "${3:-0}" "$STATE/counts" >"$2"
 }
 
 # redact_text TEXT: print TEXT with secrets masked
 redact_text() {
     printf '%s\n' "$1" >"$STATE/text"
-    awk -v words="$SECRET_WORDS" -v benign="$BENIGN_END" -v assign="$ASSIGNMENT" -v url="$URL_CREDENTIALS" \
-        -v bearer="$BEARER" -v mask="$MASK" -v env=0 -v counts="" -f "$STATE/redact.awk" "$STATE/text"
+    redact_awk "$STATE/text" 0 ""
 }
 
 # ---- small helpers ---------------------------------------------------------------------------

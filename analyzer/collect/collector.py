@@ -74,10 +74,11 @@ def collect(options: Options, environ: dict[str, str] | None = None, os_name: st
     try:
         work = _Collection(out, env, project, os_name, options)
         work.run_all()
-        doc = manifest.document(host=host, os_name=os_name, label=options.label, captured_at=captured_at,
-                                utc_offset_minutes=offset, entries=work.entries,
-                                redactions=work.scrub.summary())
-        out.add(layout.FILES["manifest"], work.scrub.data(manifest.encode(doc)))
+        doc = work.scrub.fields(manifest.document(host=host, os_name=os_name, label=options.label,
+                                                  captured_at=captured_at, utc_offset_minutes=offset,
+                                                  entries=work.entries, redactions=None))
+        doc["redactions"] = work.scrub.summary()
+        out.add(layout.FILES["manifest"], manifest.encode(doc))
         size = out.close()
     except BaseException:
         out.abort()
@@ -104,7 +105,7 @@ class _Collection:
         for source in sources.cargo_configs(self.project, self.env):
             self.copy(source)
         self.copy(sources.rustc_info(self.project, self.env))
-        for source in sources.logs(self.env, list(self.options.logs)):
+        for source in sources.logs(self.env, self.options.logs):
             self.copy(source)
         quiet = {k: v for k, v in self.env.items() if k != "SCCACHE_LOG"}  # no client debug lines in tables
         for key, cmd in commands.stats(self.sccache).items():
@@ -122,7 +123,8 @@ class _Collection:
                 value = self.env[name].replace("\r", "\\r").replace("\n", "\\n")
                 lines.append(f"{name}={self.scrub.variable(name, value)}\n")
         data = "".join(lines).encode("utf-8")
-        self.write(Entry(layout.FILES["env"], None, None, _ms(started), note="relevant variables only"), data)
+        self.write(Entry(layout.FILES["env"], None, None, runner.elapsed_ms(started),
+                         note="relevant variables only"), data)
 
     def command(self, key: str, alternatives: list[commands.Command], base_env: dict[str, str] | None = None) -> None:
         outcome = None
@@ -145,10 +147,11 @@ class _Collection:
         started = time.monotonic()
         if not os.path.isfile(path):
             if source.report_absent:
-                self.write(Entry(name, None, None, _ms(started), origin=path, note=f"not present ({source.why})"), None)
+                self.write(Entry(name, None, None, runner.elapsed_ms(started), origin=path,
+                                 note=f"not present ({source.why})"), None)
             return
         data, error, note = _bounded_read(path, self.options.timeout)
-        entry = Entry(name, None, None, _ms(started), error, origin=path, note=note or source.why)
+        entry = Entry(name, None, None, runner.elapsed_ms(started), error, origin=path, note=note or source.why)
         self.write(entry, self.scrub.data(data) if data is not None else None)
 
     def reproduce(self, command: str) -> None:
@@ -159,7 +162,7 @@ class _Collection:
             outcome = runner.run(command, env=env, cwd=str(self.project), timeout=self.options.run_timeout,
                                  shell=True)
             note = outcome.note or "run with SCCACHE_LOG=debug and a fresh SCCACHE_ERROR_LOG"
-            self.write(Entry(layout.FILES["run_output"], self.scrub.text(command), outcome.exit_status,
+            self.write(Entry(layout.FILES["run_output"], command, outcome.exit_status,
                              outcome.duration_ms, outcome.error, note=note),
                        self.scrub.data(outcome.output))
             data, error, _ = _bounded_read(str(log), self.options.timeout) if log.is_file() else (b"", None, None)
@@ -200,7 +203,3 @@ def _bounded_read(path: str, timeout: float) -> tuple[bytes | None, str | None, 
     if worker.is_alive():
         return None, f"timed out after {int(timeout * 1000)} ms", None
     return box.get("data"), box.get("error"), box.get("note")
-
-
-def _ms(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)

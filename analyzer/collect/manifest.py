@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from analyzer import TOOL_NAME, __version__
+from analyzer.timefmt import format_utc
 
 
 @dataclass
@@ -49,11 +50,11 @@ def clock() -> tuple[str, int]:
     now = datetime.now(UTC)
     offset = now.astimezone().utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    return now.strftime("%Y-%m-%dT%H:%M:%SZ"), minutes
+    return format_utc(now), minutes
 
 
 def document(*, host: str, os_name: str, label: str | None, captured_at: str, utc_offset_minutes: int,
-             entries: list[Entry], redactions: dict) -> dict:
+             entries: list[Entry], redactions: dict | None) -> dict:
     return {
         "tool": {"name": TOOL_NAME, "version": __version__},
         "collector": "python",

@@ -55,7 +55,7 @@ def run(argv: list[str] | str, *, env: dict[str, str], cwd: str | None, timeout:
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **_hidden_window())
     except OSError as error:
         return Outcome(command, error=f"could not start: {error.strerror or error}",
-                       duration_ms=_ms(started))
+                       duration_ms=elapsed_ms(started))
     reader = _Reader(child.stdout)
     outcome = Outcome(command)
     try:
@@ -64,7 +64,7 @@ def run(argv: list[str] | str, *, env: dict[str, str], cwd: str | None, timeout:
         child.kill()  # our own child only
         child.wait()
         outcome.error = f"timed out after {int(timeout * 1000)} ms"
-    outcome.duration_ms = _ms(started)
+    outcome.duration_ms = elapsed_ms(started)
     if not reader.finish(GRACE):
         outcome.note = "its output stayed open in a process it started; kept what had arrived"
     outcome.output = reader.data()
@@ -106,7 +106,7 @@ class _Reader:
             return b"".join(self._chunks)
 
 
-def _ms(started: float) -> int:
+def elapsed_ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 

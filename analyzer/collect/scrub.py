@@ -2,14 +2,17 @@
 
 A bundle ends up attached to tickets, so the collector redacts before writing, with the
 same rules the reports use (`analyzer.redact`). Bytes are decoded the way the analyzer
-decodes them (BOM, UTF-16, UTF-8, GBK), redacted line by line and written as UTF-8 with
-their line endings kept.
+decodes them (BOM, UTF-16, UTF-8, GBK), redacted line by line (a private key block whole)
+and written as UTF-8 with their line endings kept.
 """
 
 from __future__ import annotations
 
 from analyzer.decode import ENCODINGS, detect_encoding
-from analyzer.redact import MASK, Redactor, secret_value
+from analyzer.redact import MASK, RULES, Redactor, secret_value
+
+# The one rule that spans lines: -----BEGIN … PRIVATE KEY----- … -----END … PRIVATE KEY-----
+PRIVATE_KEY = dict(RULES)["private-key"]
 
 
 class Scrubber:
@@ -19,6 +22,17 @@ class Scrubber:
         self.redactor = Redactor()
 
     def text(self, text: str) -> str:
+        """Line by line, so no rule reaches from one line into the next; a PEM private key,
+        which only its line-spanning rule recognises, goes whole."""
+        out, last = [], 0
+        for block in PRIVATE_KEY.finditer(text):
+            out.append(self._lines(text[last:block.start()]))
+            out.append(self.redactor.text(block.group(0)))
+            last = block.end()
+        out.append(self._lines(text[last:]))
+        return "".join(out)
+
+    def _lines(self, text: str) -> str:
         return "".join(self.redactor.text(line) for line in text.splitlines(keepends=True))
 
     def data(self, data: bytes) -> bytes:
@@ -31,6 +45,11 @@ class Scrubber:
             self.redactor.counts["secret-variable"] += 1
             return MASK
         return self.redactor.text(value)
+
+    def fields(self, document: dict) -> dict:
+        """A JSON document redacted value by value (never its encoded text: a mask must not
+        swallow a quote or a backslash and leave invalid JSON)."""
+        return self.redactor.walk(document)
 
     def summary(self) -> dict:
         counts = self.redactor.counts

@@ -29,7 +29,7 @@ def command(bundle: tuple[str, ...], fmt: str, output: str, pattern_dirs: tuple[
       sccache-forensics analyze bundle.zip --format html -o report.html
       sccache-forensics analyze logs/ --format json --fail-on root-cause
     """
-    from analyzer.analysis import PatternLibraryError, analyze, load_knowledge
+    from analyzer.analysis import PatternLibraryError, analyze, load_knowledge, unreadable_reason
 
     refuse_to_overwrite_input(output, bundle)
     try:
@@ -63,20 +63,3 @@ def render(report: dict, fmt: str, output: str) -> str | bytes:
     from analyzer.report import render_text
 
     return render_text.render(report, colour=output == "-" and render_text.use_colour())
-
-
-def unreadable_reason(bundle, shown: int = 3, limit: int = 400) -> str:
-    """Why nothing could be read, on one line fit for a terminal: the first problems, each
-    with where it is (bundle-level first, then the members'), or what was found instead."""
-    from analyzer.report.render_text import safe
-
-    problems = list(bundle.problems) + [p for a in bundle.artifacts for p in a.problems]
-    if problems:
-        text = "; ".join(f"{p.source}: {p.reason}" for p in problems[:shown])
-        if len(problems) > shown:
-            text += f"; and {len(problems) - shown} more problem(s)"
-    elif bundle.artifacts:
-        text = f"{len(bundle.artifacts)} file(s), none with a line of text"
-    else:
-        text = "no files"
-    return safe(" ".join(text.split()), limit)

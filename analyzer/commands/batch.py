@@ -49,7 +49,7 @@ def command(inputs: tuple[str, ...], outdir: str, engine: str, scheduler: str | 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler is for --engine dask")
     options = BatchOptions(list(inputs), outdir, engine=engine, scheduler=scheduler, jobs=jobs, force=force,
-                           timeout=timeout or None, pattern_dirs=pattern_dirs, redact=not no_redact)
+                           timeout=timeout, pattern_dirs=pattern_dirs, redact=not no_redact)
     try:
         result = run_batch(options)
     except PatternLibraryError as error:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import click
+
+from analyzer.outfile import write_atomic
 
 
 def output_options(formats: tuple[str, ...], default: str = "text"):
@@ -49,19 +49,10 @@ def write_output(text: str | bytes, output: str) -> None:
             sys.exit(2)
         return
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_atomic(path, data)
     except OSError as error:
         click.echo(f"sccache-forensics: cannot write {output}: {error.strerror or error}", err=True)
         sys.exit(2)
-    try:
-        with os.fdopen(handle, "wb") as tmp:
-            tmp.write(data)
-        os.chmod(name, 0o666 & ~_umask())
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
 
 
 def _is_special(path: Path) -> bool:
@@ -71,12 +62,6 @@ def _is_special(path: Path) -> bool:
     except OSError:
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def refuse_to_overwrite_input(output: str, inputs: tuple[str, ...]) -> None:

@@ -20,12 +20,13 @@ from typing import Any
 
 import orjson
 
+from analyzer import TOOL_NAME
 from analyzer.parsers import Item, register
 from analyzer.parsers._json import invalid_json, line_at, object_end
 from analyzer.records import Fact, Problem, Record, fields
 
 KIND = "manifest"
-TOOL_NAME = "sccache-forensics"
+
 MAX_CHARS = 4 * 1024 * 1024
 FACT_KEYS = ("host", "os", "captured_at", "utc_offset_minutes", "label")
 

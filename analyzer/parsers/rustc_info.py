@@ -20,6 +20,7 @@ import orjson
 from analyzer.parsers import Item, register
 from analyzer.parsers._json import invalid_json, line_at, object_end
 from analyzer.records import Fact, Problem, Record, fields
+from analyzer.textnum import parse_uint
 
 KIND = "rustc-info"
 MAX_CHARS = 16 * 1024 * 1024
@@ -74,7 +75,7 @@ class RustcInfoParser:
 def _u64(value) -> int | None:
     """A fingerprint as rustc writes it (a u64), else None: a damaged file may hold any digits."""
     if isinstance(value, str):
-        value = int(value) if value.isdigit() and len(value) <= 20 else None
+        value = parse_uint(value, max_digits=20)  # 2**64 has 20 digits
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value if 0 <= value < 2**64 else None

@@ -56,24 +56,28 @@ def prose(text) -> Markup:
     return Markup("").join(out)
 
 
-def _static(name: str) -> str:
+def static(name: str) -> str:
+    """A file of the templates folder as text (the CSS and script inlined into pages)."""
     env = environment()
     return env.loader.get_source(env, name)[0]
 
 
-def csp(script: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
+def csp(script: str | None = None) -> str:
+    """The pages' Content-Security-Policy: inline style only, plus `script` by its hash."""
+    allowed = ""
+    if script is not None:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+        allowed = f"script-src 'sha256-{digest}'; "
+    return f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; {allowed}base-uri 'none'; form-action 'none'"
 
 
 def render(report: dict) -> str:
-    script = _static("report.js")
+    script = static("report.js")
     facts = list(report["facts"].items())
     return environment().get_template("report.html.j2").render(
         r=report,
         t=svg_timeline.layout(report),
-        css=Markup(_static("report.css")),
+        css=Markup(static("report.css")),
         js=Markup(script),
         csp=Markup(csp(script)),  # our own constant text, no quotes to escape
         banner_facts=BANNER_FACTS,

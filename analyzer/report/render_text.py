@@ -32,6 +32,12 @@ def safe(text, limit: int | None = None) -> str:
     return CONTROL.sub(lambda m: _escape(m.group(0)), text)
 
 
+def one_line(text, limit: int | None = None) -> str:
+    """`safe`, with every run of whitespace (line breaks too) first made one space: prose that
+    was wrapped, or an error message quoting several lines of a log."""
+    return safe(" ".join(("" if text is None else str(text)).split()), limit)
+
+
 def _escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -86,7 +92,7 @@ def _cause(cause: dict, paint) -> list[str]:
         lines.append(f"    {safe(where)}  {safe(item['text'], 160)}")
     for step in cause["remediation"][:3]:
         if step["text"]:  # prose wrapped in the pattern file: one line here
-            lines.append(f"  fix: {safe(' '.join(step['text'].split()), 300)}")
+            lines.append(f"  fix: {one_line(step['text'], 300)}")
         if step["command"]:
             lines.append(f"  fix ({safe(step['shell'])}):")
             lines.extend(f"      {safe(c)}" for c in step["command"].splitlines()[:6])

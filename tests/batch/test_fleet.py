@@ -6,9 +6,10 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from analyzer.analysis import analyze
+from analyzer.analysis import analyze, unreadable_reason
 from analyzer.batch import table
 from analyzer.batch.hashing import content_hash
+from analyzer.batch.worker import MAX_ERROR
 from analyzer.report import render_json
 from tests.batch.conftest import FLEET_SIZE
 from tests.batch.helpers import CORRUPT, batch
@@ -40,6 +41,15 @@ def test_broken_bundles_are_listed_with_their_reason(fleet_run):
         assert row["root_cause"] is None and row["report"] is None
     assert fleet_run.errors == len(CORRUPT)
     assert sum(1 for r in fleet_run.rows if not r["error"]) == FLEET_SIZE
+
+
+def test_an_unreadable_bundle_gets_the_reason_analyze_gives(fleet_run):
+    rows = {r["bundle"]: r for r in fleet_run.rows}
+    for bundle_id in ("broken-truncated.zip", "broken-empty", "broken-binary-junk"):
+        alone = analyze([rows[bundle_id]["path"]], knowledge())
+        assert not alone.bundle.readable, bundle_id
+        said = f"nothing readable in the input ({unreadable_reason(alone.bundle)})"
+        assert rows[bundle_id]["error"] == said[:MAX_ERROR], bundle_id
 
 
 def test_every_good_row_is_what_analyze_says_for_the_bundle_alone(fleet_run):

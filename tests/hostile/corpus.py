@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
+
 from tests.shared import ROOT
 
 MB = 1024 * 1024
@@ -61,6 +63,17 @@ HTML_ATTACKS = (
     "<!-- <iframe src=//evil> -->",
 )
 SECRET = "FAKEsecretFAKEsecretFAKEsecret12"
+
+# What no output meant for a terminal may carry raw: C0 controls but tab and newline, DEL, C1
+# controls (8-bit CSI/OSC), and the bidi controls that reorder what a reader sees.
+TERMINAL_UNSAFE = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def outside_code(md: str) -> str:
+    """A Markdown report with its fenced blocks and inline code spans taken out: the part a
+    reader's renderer would interpret."""
+    md = regex.sub(r"(?ms)^(`{3,})[^\n]*\n.*?^\1\s*$", "", md)  # fenced blocks
+    return regex.sub(r"(`+)(?:(?!\1).)+?\1", "", md)  # inline code spans
 
 
 @dataclass(frozen=True)

@@ -123,10 +123,7 @@ def test_write_audit_catches_a_write(tmp_path):
 
 def test_exit_codes(tmp_path):
     scratch = tmp_path / "scratch"
-    healthy = tmp_path / "healthy"
-    healthy.mkdir()
-    (healthy / "show-stats.txt").write_text("Compile requests    12\nCache hits    6\nCache misses    6\n",
-                                            encoding="utf-8")
+    healthy = SAMPLES / "healthy-second-run" / "bundle"
     cases = [
         (["analyze", str(SEED)], 0),
         (["analyze", str(healthy), "--fail-on", "root-cause"], 0),

@@ -10,13 +10,18 @@ from pathlib import Path
 import pytest
 import regex
 
-from tests.hostile.corpus import HTML_ATTACKS, SECRET, TERMINAL_ATTACKS, injection
+from analyzer.decode import strip_terminal_escapes
+from tests.hostile.corpus import (
+    HTML_ATTACKS,
+    SECRET,
+    TERMINAL_ATTACKS,
+    TERMINAL_UNSAFE,
+    injection,
+    outside_code,
+)
 from tests.hostile.harness import Run, assert_clean_exit, run_cli
 from tests.report.support import chromium, open_in_chromium
 
-# What must never be written raw to a terminal: C0 controls but tab and newline, DEL, C1
-# controls (8-bit CSI/OSC), and the bidi controls that reorder what a reader sees.
-RAW_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MD_TAGS_ALLOWED = {"details", "/details", "summary", "/summary", "code", "/code", "sub", "/sub"}
 
 
@@ -46,7 +51,7 @@ def runs(tmp_path_factory) -> dict[str, Run]:
 def test_terminal_escapes_neutralised_in_text_output(runs):
     for name in ("text", "inspect"):
         out = runs[name].stdout.decode("utf-8")
-        found = sorted({f"U+{ord(c):04X}" for c in RAW_CONTROL.findall(out)})
+        found = sorted({f"U+{ord(c):04X}" for c in TERMINAL_UNSAFE.findall(out)})
         assert not found, f"{name} output carries raw control characters {found}"
     text = runs["text"].stdout.decode("utf-8")
     assert "failed to start server" in text, "the hostile lines are still quoted as evidence"
@@ -54,7 +59,7 @@ def test_terminal_escapes_neutralised_in_text_output(runs):
 
 def test_terminal_escapes_never_reach_stderr(runs):
     for name, run in runs.items():
-        assert not RAW_CONTROL.findall(run.stderr), name
+        assert not TERMINAL_UNSAFE.findall(run.stderr), name
 
 
 def test_html_payloads_stay_text(runs):
@@ -81,13 +86,12 @@ def test_html_payloads_do_not_run_in_a_browser(runs, tmp_path):
 
 def test_markdown_payloads_stay_in_code(runs):
     md = runs["md"].stdout.decode("utf-8")
-    outside = regex.sub(r"(?ms)^(`{3,})[^\n]*\n.*?^\1\s*$", "", md)  # fenced blocks
-    outside = regex.sub(r"(`+)(?:(?!\1).)+?\1", "", outside)  # inline code spans
+    outside = outside_code(md)
     tags = {t.lower() for t in regex.findall(r"<\s*(/?\w+)", outside)}
     assert tags <= MD_TAGS_ALLOWED, f"raw HTML outside code: {sorted(tags - MD_TAGS_ALLOWED)}"
     assert "javascript:" not in outside
     assert "](" not in outside, "a link made from log text"
-    found = sorted({f"U+{ord(c):04X}" for c in RAW_CONTROL.findall(md)})
+    found = sorted({f"U+{ord(c):04X}" for c in TERMINAL_UNSAFE.findall(md)})
     assert not found, f"Markdown carries raw control characters {found}"
 
 
@@ -106,5 +110,7 @@ def test_json_keeps_the_text_as_data(runs):
     report = json.loads(runs["json"].stdout)
     texts = json.dumps(report, ensure_ascii=False)
     assert "<script>alert('x')</script>" in texts
-    assert not RAW_CONTROL.sub("", "".join(TERMINAL_ATTACKS)) == "".join(TERMINAL_ATTACKS)
+    for attack in TERMINAL_ATTACKS:  # each hostile line is there, its escapes stripped
+        assert TERMINAL_UNSAFE.search(attack)
+        assert f"failed to start server: {strip_terminal_escapes(attack)} end" in texts, attack
     assert "\x1b" not in texts and "\x07" not in texts and "\x9b" not in texts

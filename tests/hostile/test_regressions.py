@@ -47,6 +47,16 @@ def test_rustc_fingerprint_beyond_64_bits(tmp_path):
     assert not [i for i in items if isinstance(i, Fact) and i.name == "rustc_fingerprint"]
 
 
+def test_rustc_fingerprint_in_other_digits():
+    """Found in review: `str.isdigit()` is true for '²', which `int()` refuses, so a fingerprint
+    written as "²" stopped the rustc-info parser and every probe entry after it was lost."""
+    for head in ('{"rustc_fingerprint":"\u00b2",', '{"rustc_fingerprint":\u0663,'):
+        items = list(get("rustc-info").parse(iter([head + '"outputs":{"1":{"success":false,"status":"",'
+                                                   '"code":2,"stdout":"","stderr":"x"}}}']), "r"))
+        assert not [i for i in items if isinstance(i, Fact) and i.name == "rustc_fingerprint"], head
+        assert [i.get("key") for i in items if isinstance(i, Record)] == ["1"], head
+
+
 def test_fact_values_beyond_64_bits_render_as_text():
     from analyzer.report.model import _scalar
 

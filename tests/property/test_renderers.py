@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analyzer.report import render_html, render_json, render_md, render_text
+from tests.hostile.corpus import TERMINAL_UNSAFE, outside_code
 from tests.property.strategies import PROPERTY
 from tests.report.support import SAMPLE_NAMES, SEED, report
 
 QUOTED_KEYS = {"text", "summary", "reason", "source", "path", "title", "command", "time"}
-TERMINAL_UNSAFE = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 HOSTILE = st.one_of(
     st.text(max_size=80),
     st.sampled_from(["<script>alert(1)</script>", "`` ``` ` ", "</details>", "\x1b]0;t\x07", "\x1b[2J", "\u202e",
@@ -34,11 +34,6 @@ def template() -> dict:
             {"shell": "sh", "text": "", "command": "sccache --stop-server"},
             {"shell": "powershell", "text": "", "command": "sccache --stop-server"}]
     return rep
-
-
-def outside_code(md: str) -> str:
-    md = regex.sub(r"(?ms)^(`{3,})[^\n]*\n.*?^\1\s*$", "", md)  # fenced blocks
-    return regex.sub(r"(`+)(?:(?!\1).)+?\1", "", md)  # inline code spans
 
 
 def substitute(value, texts, index=0):
