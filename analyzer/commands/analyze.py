@@ -8,7 +8,7 @@ import click
 
 from analyzer.commands.options import output_options, refuse_to_overwrite_input, write_output
 
-FORMATS = ("text", "json", "md", "html")
+FORMATS = ("text", "json", "md", "html", "github", "junit")
 
 
 @click.command("analyze")
@@ -28,6 +28,8 @@ def command(bundle: tuple[str, ...], fmt: str, output: str, pattern_dirs: tuple[
       sccache-forensics analyze samples/seed-windows-oss-proxy/bundle
       sccache-forensics analyze bundle.zip --format html -o report.html
       sccache-forensics analyze logs/ --format json --fail-on root-cause
+      sccache-forensics analyze bundle.zip --format github    # annotations + step summary
+      sccache-forensics analyze bundle.zip --format junit -o sccache-forensics.xml
     """
     from analyzer.analysis import PatternLibraryError, analyze, load_knowledge, unreadable_reason
 
@@ -42,12 +44,13 @@ def command(bundle: tuple[str, ...], fmt: str, output: str, pattern_dirs: tuple[
         click.echo(f"sccache-forensics: nothing readable in the input ({unreadable_reason(result.bundle)})",
                    err=True)
         sys.exit(2)
-    write_output(render(result.report, fmt, output), output)
+    write_output(render(result.report, fmt, output, bundle), output)
     if fail_on == "root-cause" and result.report["verdict"]["root_cause"]:
         sys.exit(1)
 
 
-def render(report: dict, fmt: str, output: str) -> str | bytes:
+def render(report: dict, fmt: str, output: str, inputs: tuple[str, ...] = ()) -> str | bytes:
+    """`github` also appends the Markdown report to `$GITHUB_STEP_SUMMARY` when that is set."""
     if fmt == "json":
         from analyzer.report import render_json
 
@@ -56,6 +59,14 @@ def render(report: dict, fmt: str, output: str) -> str | bytes:
         from analyzer.report import render_md
 
         return render_md.render(report)
+    if fmt == "github":
+        from analyzer.report import render_github
+
+        return render_github.render(report, render_github.Context.from_environment(inputs))
+    if fmt == "junit":
+        from analyzer.report import render_junit
+
+        return render_junit.render(report)
     if fmt == "html":
         from analyzer.report import render_html
 

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from analyzer.analysis import analyze
-from analyzer.report import render_html, render_json, render_md, render_text
+from analyzer.report import render_github, render_html, render_json, render_junit, render_md, render_text
 from tests.shared import ROOT, knowledge
 
 SAMPLE_BUNDLES = sorted(p for p in (ROOT / "samples").glob("*/bundle") if p.is_dir())
@@ -32,7 +32,8 @@ def report(name: str, redact: bool = True) -> dict:
 
 def render_all(rep: dict) -> dict[str, str]:
     return {"text": render_text.render(rep), "json": render_json.render(rep).decode("utf-8"),
-            "md": render_md.render(rep), "html": render_html.render(rep)}
+            "md": render_md.render(rep), "html": render_html.render(rep), "github": render_github.render(rep),
+            "junit": render_junit.render(rep)}
 
 
 def read_text(path: Path) -> str:
