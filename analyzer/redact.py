@@ -17,10 +17,10 @@ import regex
 MASK = "«redacted»"
 
 # Names whose value is a secret: AWS_SECRET_ACCESS_KEY, SCCACHE_REDIS_PASSWORD, CARGO_REGISTRY_TOKEN,
-# ALIBABA_CLOUD_ACCESS_KEY_SECRET, cache.s3.secret_access_key, Authorization
+# ALIBABA_CLOUD_ACCESS_KEY_SECRET, cache.s3.secret_access_key, Authorization, CI_JOB_JWT
 SECRET_NAME = regex.compile(
     r"(?i)(?:SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY(?!_ID)|API_KEY"
-    r"|(?:^|[_.\-])AUTH(?:[_.\-]|$)|AUTHORIZATION|SIGNATURE|CONNECTION_STRING|SESSION_KEY|SAS_KEY)")
+    r"|(?:^|[_.\-])AUTH(?:[_.\-]|$)|AUTHORIZATION|SIGNATURE|CONNECTION_STRING|SESSION_KEY|SAS_KEY|JWT)")
 # Names that sound secret but hold a switch, a location or an identifier: SCCACHE_S3_NO_CREDENTIALS
 BENIGN_NAME_END = ("_FILE", "_PATH", "_DIR", "_URL", "_ENABLED", "_NO_CREDENTIALS", "_PREFIX", "_ID",
                    "_TYPE", "_MODE", "_HELPER", "_PROVIDER", "_PROCESS", "_EXPIRATION", "_EXPIRY")

@@ -30,14 +30,23 @@ FILES = {
 COPIES = "files"
 
 # Variables worth handing over: what configures sccache, cargo, rustup, proxies and the cloud
-# SDKs the cache backends use, plus the few that decide where tools and default files are.
+# SDKs the cache backends use, plus the few that decide where tools and default files are, the
+# machine's name, and the CI context (provider, runner OS and image, job URL, GitHub's cache-service
+# variables: analyzer/ci.py reads them; their tokens are redacted like any secret).
 # Matched case-insensitively against the whole name; written so that POSIX ERE (grep -E),
 # .NET and Python read it alike (the scripts carry the same text).
 RELEVANT_ENV = (
     "^(SCCACHE_[A-Z0-9_]*|RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|RUSTC|RUSTFLAGS|RUSTDOCFLAGS"
     "|CARGO_[A-Z0-9_]*|RUSTUP_[A-Z0-9_]*|[A-Z0-9_]*_PROXY|AWS_[A-Z0-9_]*|ALIBABA_[A-Z0-9_]*"
     "|GOOGLE_[A-Z0-9_]*|AZURE_[A-Z0-9_]*|CC|CXX|CMAKE_[A-Z0-9_]*_COMPILER_LAUNCHER"
-    "|PATH|HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_CONFIG_HOME|XDG_CACHE_HOME|TMPDIR|TEMP|TMP)$"
+    "|PATH|HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_CONFIG_HOME|XDG_CACHE_HOME|TMPDIR|TEMP|TMP"
+    "|CI|GITHUB_(ACTIONS|SERVER_URL|REPOSITORY|RUN_ID|RUN_ATTEMPT|JOB|WORKFLOW)|RUNNER_(OS|ARCH|NAME|ENVI"
+    "RONMENT)|IMAGEOS|IMAGEVERSION|ACTIONS_[A-Z0-9_]*|GITLAB_CI|CI_(SERVER_URL|PROJECT_PATH|PIPELINE_URL|"
+    "JOB_[A-Z0-9_]*|RUNNER_[A-Z0-9_]*)|TF_BUILD|AGENT_(OS|OSARCHITECTURE|NAME|MACHINENAME)|SYSTEM_(COLLEC"
+    "TIONURI|TEAMPROJECT|JOBID|ACCESSTOKEN)|BUILD_BUILDID|BUILDKITE|BUILDKITE_(BUILD_URL|JOB_ID|AGENT_NAM"
+    "E|AGENT_META_DATA_[A-Z0-9_]*|PIPELINE_SLUG|AGENT_ACCESS_TOKEN)|JENKINS_URL|BUILD_URL|JOB_NAME|NODE_N"
+    "AME|NODE_LABELS|HOSTNAME|COMPUTERNAME"
+    ")$"
 )
 RELEVANT_ENV_RE = re.compile(RELEVANT_ENV, re.IGNORECASE)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from analyzer.ci import describe as describe_ci
 from analyzer.textnum import parse_uint
 
 # sccache's built-in defaults (src/commands.rs, src/server.rs)
@@ -95,6 +96,8 @@ def _from_env(facts: dict, sources: dict, env: dict[str, str]) -> None:
         if value:
             _set(facts, sources, "proxy", value, f"environment ({var})")
             break
+    for name, value in describe_ci(env).items():
+        _set(facts, sources, name, value, "environment (CI variables)")
 
 
 DEFAULTS = {"server_port": DEFAULT_SERVER_PORT, "startup_timeout_ms": DEFAULT_STARTUP_TIMEOUT_MS,

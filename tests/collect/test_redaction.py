@@ -43,10 +43,25 @@ ENV = {
     "SCCACHE_BUCKET": "ci-cache",
     "RUSTFLAGS": "-C link-arg=--password=planted-in-flags",
     "NO_PROXY": "127.0.0.1,localhost",
+    # the CI context: its tokens go, its places stay
+    "ACTIONS_RUNTIME_TOKEN": "planted-actions-runtime-token",
+    "CI_JOB_TOKEN": "planted-gitlab-job-token",
+    "CI_JOB_JWT_V2": "planted.gitlab-jwt.signature",
+    "SYSTEM_ACCESSTOKEN": "planted-azure-access-token",
+    "BUILDKITE_AGENT_ACCESS_TOKEN": "planted-buildkite-agent-token",
+    "ACTIONS_CACHE_URL": "https://artifactcache.actions.githubusercontent.com/abc/",
+    "ACTIONS_CACHE_SERVICE_V2": "True",
+    "GITHUB_ACTIONS": "true",
+    "RUNNER_OS": "Linux",
+    "ImageOS": "ubuntu24",
+    "CI_JOB_URL": "https://gitlab.example.com/g/p/-/jobs/7",
+    "BUILD_URL": "https://jenkins.example.com/job/app/12/",
 }
 KEPT = ["SCCACHE_OSS_KEY_PREFIX=acme", "SCCACHE_S3_NO_CREDENTIALS=true", "SCCACHE_BUCKET=ci-cache",
         "AWS_SHARED_CREDENTIALS_FILE=/home/dev/.aws/credentials", "SCCACHE_GCS_KEY_PATH=/home/dev/gcs.json",
-        "NO_PROXY=127.0.0.1,localhost"]
+        "NO_PROXY=127.0.0.1,localhost", "ACTIONS_CACHE_URL=https://artifactcache.actions.githubusercontent.com/abc/",
+        "ACTIONS_CACHE_SERVICE_V2=True", "GITHUB_ACTIONS=true", "RUNNER_OS=Linux", "ImageOS=ubuntu24",
+        "CI_JOB_URL=https://gitlab.example.com/g/p/-/jobs/7", "BUILD_URL=https://jenkins.example.com/job/app/12/"]
 
 LOG = "\n".join([
     "[2026-11-21T05:23:31Z DEBUG sccache::config] env AWS_SECRET_ACCESS_KEY=planted-secret-value here",
