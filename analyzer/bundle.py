@@ -112,6 +112,9 @@ def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
         if given == "-":
             yield from _walk_stream(sys.stdin.buffer, "stdin", state)
             continue
+        if hasattr(given, "objects"):  # a bundle in object storage (analyzer.batch.remote.RemoteBundle)
+            yield from _walk_objects(given, state)
+            continue
         path = Path(given)
         try:
             mode = path.stat().st_mode
@@ -134,6 +137,50 @@ def _walk_stream(stream: BinaryIO, label: str, state: WalkState) -> Iterator[Mem
     count as input (for the compression ratio) as they arrive."""
     counted = Metered(stream, state, label, counts_input=True)
     yield from _member_or_nested(label, None, lambda: counted, state, depth=0, inner_prefix="")
+
+
+def _walk_objects(source, state: WalkState) -> Iterator[Member]:
+    """A bundle read through openers (objects in a store), never copied whole to disk: an
+    archive object is walked through its seekable file object (a tar streams from the start, a
+    zip reads its directory, then its members); a folder's objects are members, each archive
+    among them walked like an archive in a folder."""
+    try:
+        objects = list(source.objects())
+    except Exception as error:  # the store refused the listing
+        state.problem(source.label, f"cannot list: {type(error).__name__}: {error}")
+        return
+    for name, size, opener in objects:
+        if state.stopped:
+            return
+        shown = safe_member_name(name) if not source.single else name
+        if shown is None:
+            state.problem(printable(name), "unsafe member name (absolute or climbing out with ..); skipped")
+            continue
+        if source.single:
+            yield from _walk_object(shown, size, opener, state)
+        elif state.admit(shown):
+            state.input_bytes += size or 0
+            yield from _member_or_nested(shown, size, opener, state, depth=0)
+
+
+def _walk_object(label: str, size: int | None, opener: Callable[[], BinaryIO], state: WalkState) -> Iterator[Member]:
+    """One object given as the whole bundle: an archive's members without its name in front."""
+    try:
+        with opener() as handle:
+            kind = sniff_archive(_read_head(handle))
+            if kind is not None:
+                state.input_bytes += size or 0
+                handle.seek(0)
+                yield from _walk_archive(handle, kind, "", label, state, depth=1)
+                return
+    except OSError as error:
+        state.problem(label, f"cannot read: {error.strerror or error}")
+        return
+    if state.admit(label):
+        state.input_bytes += size or 0
+        member = Member(label, size, opener)
+        member.open = _bounded(member, state, member.open, owns=True)
+        yield member
 
 
 def _walk_dir(root: Path, prefix: str, state: WalkState) -> Iterator[Member]:

@@ -6,6 +6,8 @@ An INPUT is one of:
   `.tar.bz2`, `.tar.xz`) directly inside it is one bundle; hidden entries, symbolic links and
   other files are left out (and counted);
 * an archive file: one bundle;
+* a URL in object storage (`s3://bucket/prefix/`, `gs://…`, `az://…`): listed like a folder,
+  or one archive object (remote.py);
 * a manifest: a text file listing one bundle path per line (relative paths are taken from the
   manifest's folder; blank lines and lines starting with `#` are ignored). A listed path that
   does not exist still gets a row, with the reason in `error`.
@@ -25,6 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from analyzer.batch import remote
+
 # Archive name endings and the container each promises (as `bundle.sniff_archive` names it).
 ARCHIVE_KINDS = {".zip": "zip", ".tar": "tar", ".tar.gz": "gzip", ".tgz": "gzip", ".tar.bz2": "bz2",
                  ".tbz2": "bz2", ".tar.xz": "xz", ".txz": "xz"}
@@ -38,7 +42,7 @@ class InputError(Exception):
 @dataclass(frozen=True, slots=True)
 class BundleRef:
     id: str
-    path: str  # as the worker opens it: absolute
+    path: str  # as the worker opens it: absolute, or a URL
     report_name: str  # file name under OUTDIR/bundles/
 
 
@@ -71,10 +75,13 @@ def expand(inputs: list[str], exclude: Path | None = None) -> Expanded:
 
     `exclude` (the output folder) is never taken as a bundle, even when it sits in an INPUT folder.
     """
-    found: list[tuple[str, Path, str]] = []  # (plain id, path, parent name)
+    found: list[tuple[str, Path | str, str]] = []  # (plain id, path or URL, parent name)
     ignored: list[str] = []
     excluded = _resolved(exclude) if exclude is not None else None
     for given in inputs:
+        if remote.is_url(given):
+            found.extend(_remote(given, ignored))
+            continue
         path = Path(given)
         if path.is_dir():
             folder = _resolved(path)
@@ -99,6 +106,17 @@ def expand(inputs: list[str], exclude: Path | None = None) -> Expanded:
     return Expanded(_unique(found), ignored)
 
 
+def _remote(url: str, ignored: list[str]) -> list[tuple[str, str, str]]:
+    """A prefix (or one archive object) in object storage; ids as for a local folder."""
+    try:
+        listed, left_out = remote.list_bundles(url, is_archive_name)
+    except remote.RemoteError as error:
+        raise InputError(str(error)) from error
+    ignored.extend(left_out)
+    parent = url.rstrip("/").rsplit("/", 2)[-2] if url.rstrip("/").count("/") > 2 else ""
+    return [(item.name, item.url, parent) for item in listed]
+
+
 def _manifest(path: Path) -> list[tuple[str, Path, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -120,11 +138,14 @@ def _manifest(path: Path) -> list[tuple[str, Path, str]]:
     return listed
 
 
-def _unique(found: list[tuple[str, Path, str]]) -> list[BundleRef]:
+def _unique(found: list[tuple[str, Path | str, str]]) -> list[BundleRef]:
     seen_paths: set[Path] = set()
     entries = []
     for plain, path, parent in found:
-        key = path if path.is_absolute() and ".." not in path.parts else _resolved(path)
+        if isinstance(path, str):  # a URL
+            key = path
+        else:
+            key = path if path.is_absolute() and ".." not in path.parts else _resolved(path)
         if key in seen_paths:
             continue
         seen_paths.add(key)

@@ -3,7 +3,7 @@
     OUTDIR/fleet.csv, fleet.parquet, fleet.jsonl   one row per bundle (table.py)
     OUTDIR/fleet.html                              the fleet report (fleet_html.py)
     OUTDIR/unexplained.jsonl                       every unexplained-line template, most widespread first
-    OUTDIR/bundles/<id>.json                       each analyzed bundle's JSON report
+    OUTDIR/bundles/<id>.json, <id>.html            each analyzed bundle's JSON and HTML report
     OUTDIR/index.json                              what this run did, for the next one (state.py)
 """
 
@@ -20,7 +20,7 @@ import orjson
 from analyzer.analysis import Analysis, analyze, load_knowledge
 from analyzer.batch import engines, inputs, state, templates
 from analyzer.batch.progress import Progress
-from analyzer.batch.worker import REPORTS_DIR, Settings, failed_result
+from analyzer.batch.worker import REPORTS_DIR, Settings, failed_result, html_name, write_reports
 from analyzer.outfile import write_atomic
 
 SAVE_EVERY = 30.0  # seconds between index saves during a long run
@@ -70,7 +70,8 @@ def run_batch(options: BatchOptions) -> BatchResult:
     mark = state.fingerprint(pattern_dirs, options.redact)
     previous = {} if options.force else state.load(outdir, mark)
     tasks = [(b.id, b.path, b.report_name, state.reusable(previous.get(b.id), outdir)) for b in expanded.bundles]
-    settings = Settings(str(outdir), pattern_dirs, options.redact, options.timeout or None, options.analyze)
+    settings = Settings(str(outdir), pattern_dirs, options.redact, options.timeout or None, options.analyze,
+                        report_back=options.engine == "dask")
     result = BatchResult(outdir, bundles=len(tasks), ignored=expanded.ignored)
     entries: dict[str, dict[str, Any]] = {}
     progress = Progress(len(tasks), enabled=options.progress)
@@ -82,6 +83,12 @@ def run_batch(options: BatchOptions) -> BatchResult:
             entries[bundle_id] = previous[bundle_id]
             result.skipped += 1
         else:
+            if found.get("files"):
+                try:
+                    write_reports(outdir, found["files"])
+                except OSError as error:
+                    found = failed_result((bundle_id, found["row"]["path"], "", None),
+                                          f"cannot write the report: {error}", found["hash"])
             entries[bundle_id] = {"hash": found["hash"], "final": found["final"], "row": found["row"],
                                   "unexplained": found["unexplained"]}
             result.analyzed += 1
@@ -129,7 +136,8 @@ def _merged(bundles: list[inputs.BundleRef], entries: dict, previous: dict) -> d
 
 def _remove_stale_reports(outdir: Path, current: set[str]) -> None:
     """OUTDIR/bundles holds the reports of this fleet only: drop those of bundles gone or now failing."""
-    for path in (outdir / REPORTS_DIR).glob("*.json"):
+    current = current | {html_name(name) for name in current}
+    for path in [*(outdir / REPORTS_DIR).glob("*.json"), *(outdir / REPORTS_DIR).glob("*.html")]:
         if f"{REPORTS_DIR}/{path.name}" not in current:
             path.unlink(missing_ok=True)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.analysis import Analysis, analyze, load_knowledge, unreadable_reason
+from analyzer.batch import remote
 from analyzer.batch.hashing import content_hash
 from analyzer.batch.inputs import promised_kind
 from analyzer.batch.templates import MAX_LINE, mask_line
@@ -41,6 +42,9 @@ class Settings:
     timeout: float | None = 120.0
     # The one-bundle pipeline; an importable function so it travels to worker processes.
     analyze: Callable[..., Analysis] = analyze
+    # Return each bundle's report files with its row instead of writing them into OUTDIR (Dask
+    # workers on other machines: no shared file system).
+    report_back: bool = False
 
 
 # (bundle id, path, report file name, content hash recorded by an earlier run or None)
@@ -62,17 +66,19 @@ def process(task: Task, settings: Settings) -> dict[str, Any]:
     bundle_id, path, report_name, known = task
     started = time.perf_counter()
     try:
-        digest = content_hash(path)
-    except OSError as error:
-        return failed_result(task, f"cannot read the bundle: {error.strerror or error}", final=True, started=started)
+        source = remote.RemoteBundle(path) if remote.is_url(path) else path
+        digest = source.fingerprint() if remote.is_url(path) else content_hash(path)
+    except (OSError, remote.RemoteError) as error:
+        reason = str(error) if isinstance(error, remote.RemoteError) else error.strerror or error
+        return failed_result(task, f"cannot read the bundle: {reason}", final=True, started=started)
     if known is not None and digest == known:
         return {"id": bundle_id, "status": "skipped", "hash": digest}
-    wrong = _wrong_container(path)
+    wrong = _wrong_container(path, source)
     if wrong:
         return failed_result(task, wrong, digest, final=True, started=started)
     try:
         with time_limit(settings.timeout):
-            result = settings.analyze([path], knowledge(settings.pattern_dirs), redact=settings.redact)
+            result = settings.analyze([source], knowledge(settings.pattern_dirs), redact=settings.redact)
             if not result.bundle.readable:  # where `analyze` exits 2, in its words
                 return failed_result(task, f"nothing readable in the input ({unreadable_reason(result.bundle)})",
                                      digest, final=True, started=started)
@@ -85,13 +91,18 @@ def process(task: Task, settings: Settings) -> dict[str, Any]:
         text = f"{error}".strip()
         text = f": {text.splitlines()[0]}" if text else ""
         return failed_result(task, f"analysis failed: {type(error).__name__}{text}", digest, started=started)
-    try:
-        _write_report(Path(settings.outdir) / REPORTS_DIR / report_name, result.report)
-    except OSError as error:
-        return failed_result(task, f"cannot write the report: {error}", digest, started=started)
-    row["duration_ms"] = _elapsed_ms(started)
-    return {"id": bundle_id, "status": "done", "hash": digest, "final": True, "row": row,
+    files = report_files(report_name, result.report)
+    done = {"id": bundle_id, "status": "done", "hash": digest, "final": True, "row": row,
             "unexplained": unexplained}
+    if settings.report_back:  # no shared file system: the reports travel back with the row
+        done["files"] = files
+    else:
+        try:
+            write_reports(Path(settings.outdir), files)
+        except OSError as error:
+            return failed_result(task, f"cannot write the report: {error}", digest, started=started)
+    row["duration_ms"] = _elapsed_ms(started)
+    return done
 
 
 def process_many(tasks: list[Task], settings: Settings) -> list[dict[str, Any]]:
@@ -144,13 +155,23 @@ def _elapsed_ms(started: float) -> int:
     return int(round((time.perf_counter() - started) * 1000))
 
 
-def _wrong_container(path: str) -> str | None:
+def _wrong_container(path: str, source=None) -> str | None:
     """A file named like an archive that does not start like one (the reader would take it as a log)."""
-    promised = promised_kind(os.path.basename(path))
-    if promised is None or not os.path.isfile(path):
+    promised = promised_kind(os.path.basename(path.rstrip("/")) if remote.is_url(path) else os.path.basename(path))
+    if promised is None:
         return None
-    with open(path, "rb") as stream:
-        head = stream.read(HEAD)
+    if isinstance(source, remote.RemoteBundle):
+        if not source.single:
+            return None
+        try:
+            head = source.head(HEAD)
+        except (OSError, remote.RemoteError):
+            return None  # the analysis says what is wrong with it
+    elif not os.path.isfile(path):
+        return None
+    else:
+        with open(path, "rb") as stream:
+            head = stream.read(HEAD)
     if not head:
         return f"empty file: not a {promised} archive"
     found = sniff_archive(head)
@@ -190,8 +211,21 @@ def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _write_report(path: Path, report: dict) -> None:
-    from analyzer.report import render_json
+def html_name(report_name: str) -> str:
+    """The HTML report beside a JSON one: `bundles/host-1.json` -> `bundles/host-1.html`."""
+    return report_name[: -len(".json")] + ".html" if report_name.endswith(".json") else report_name + ".html"
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, render_json.render(report))
+
+def report_files(report_name: str, report: dict) -> dict[str, bytes]:
+    """A bundle's reports, by path relative to OUTDIR: the JSON contract and the HTML page."""
+    from analyzer.report import render_html, render_json
+
+    return {f"{REPORTS_DIR}/{report_name}": render_json.render(report),
+            f"{REPORTS_DIR}/{html_name(report_name)}": render_html.render(report).encode("utf-8")}
+
+
+def write_reports(outdir: Path, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        path = outdir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)

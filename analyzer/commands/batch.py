@@ -30,7 +30,8 @@ def command(inputs: tuple[str, ...], outdir: str, engine: str, scheduler: str | 
 
     \b
     INPUT is a folder of bundles (each subfolder or archive in it is one bundle, e.g. one per
-    machine), an archive, or a manifest: a text file listing one bundle path per line.
+    machine), an archive, a manifest (a text file listing one bundle path per line), or a URL
+    in object storage (s3://bucket/prefix/, gs://…, az://…: the s3, gcs or azure extra).
     A bundle that cannot be analyzed (unreadable, corrupt archive, crash, timeout) gets the
     reason in its row's `error`; the batch goes on. Bundles unchanged since the last run into
     the same OUTDIR are not analyzed again unless --force.
@@ -40,6 +41,7 @@ def command(inputs: tuple[str, ...], outdir: str, engine: str, scheduler: str | 
       sccache-forensics batch collected/ -o fleet
       sccache-forensics batch collected/ -o fleet --jobs 8 --timeout 60
       sccache-forensics batch bundles.txt -o fleet --engine dask --scheduler tcp://10.0.0.5:8786
+      sccache-forensics batch s3://ci-bundles/2026-12/ -o fleet --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from analyzer.analysis import PatternLibraryError
     from analyzer.batch.engines import EngineError
