@@ -12,9 +12,10 @@ alarm cannot interrupt) is killed and replaced, and the bundle is recorded as a 
 
 Dask: `dask.distributed` (the `dask` extra) — a `Client` to `--scheduler`, or a `LocalCluster`
 of N single-threaded worker processes. Tasks go out in chunks; a chunk whose worker died is
-retried bundle by bundle, one at a time, so the crash is pinned on one bundle. Paths must be
-readable, and OUTDIR writable, at the same paths on every worker (a shared file system for a
-remote cluster).
+retried bundle by bundle, one at a time, so the crash is pinned on one bundle. Local paths must be
+readable at the same paths on every worker; bundles in object storage are read by the workers
+from the store; reports come back with the rows (`Settings.report_back`), so OUTDIR is only the
+client's.
 """
 
 from __future__ import annotations

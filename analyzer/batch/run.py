@@ -2,6 +2,7 @@
 
     OUTDIR/fleet.csv, fleet.parquet, fleet.jsonl   one row per bundle (table.py)
     OUTDIR/fleet.html                              the fleet report (fleet_html.py)
+    OUTDIR/fleet.prom                              the fleet's counts as OpenMetrics text (metrics.py)
     OUTDIR/unexplained.jsonl                       every unexplained-line template, most widespread first
     OUTDIR/bundles/<id>.json, <id>.html            each analyzed bundle's JSON and HTML report
     OUTDIR/index.json                              what this run did, for the next one (state.py)
@@ -143,10 +144,11 @@ def _remove_stale_reports(outdir: Path, current: set[str]) -> None:
 
 
 def _write_outputs(outdir: Path, rows: list[dict[str, Any]], found: list[templates.Template]) -> None:
-    from analyzer.batch import fleet_html, summary, table
+    from analyzer.batch import fleet_html, metrics, summary, table
 
     table.write(rows, outdir)
     lines = b"".join(orjson.dumps(t.to_json(machines=UNEXPLAINED_MACHINES)) + b"\n" for t in found)
     write_atomic(outdir / "unexplained.jsonl", lines)
-    page = fleet_html.render(summary.summarise(rows), found, {r["bundle"]: r.get("report") for r in rows})
+    page = fleet_html.render(summary.summarise(rows), found, rows)
     write_atomic(outdir / "fleet.html", page.encode("utf-8"))
+    write_atomic(outdir / "fleet.prom", metrics.render(rows).encode("utf-8"))

@@ -10,6 +10,7 @@ unexplained lines, never the report itself.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,10 +26,14 @@ from analyzer.batch.timeouts import BundleTimeout, describe, time_limit
 from analyzer.bundle import HEAD, sniff_archive
 from analyzer.outfile import write_atomic
 from analyzer.redact import redact_text
+from analyzer.report.status import verdict_status
 from analyzer.timefmt import parse_iso
 
 REPORTS_DIR = "bundles"
-HOST_VARIABLES = ("COMPUTERNAME", "HOSTNAME")
+# The machine's name in an environment dump: Windows, POSIX shells, then CI agents' own names.
+HOST_VARIABLES = ("COMPUTERNAME", "HOSTNAME", "NODE_NAME", "AGENT_MACHINENAME", "RUNNER_NAME")
+# The collectors' default bundle name: sccache-bundle-<host>-<UTC stamp>.zip
+COLLECTOR_NAME = re.compile(r"^sccache-bundle-(?P<host>.+?)-\d{8}T\d{6}Z\.(?:zip|tar\.gz|tgz)$")
 MAX_ERROR = 300
 
 
@@ -116,7 +121,7 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
     facts, verdict = rep["facts"], rep["verdict"]
     root = next((c for c in rep["root_causes"] if c["id"] == verdict["root_cause"]), None)
     first, last = _time_span(rep)
-    host = facts.get("host") or _host_from_env(result)
+    host = facts.get("host") or _host_from_env(result) or host_from_name(bundle_id)
     if host is not None and redact:
         host = redact_text(str(host))
     return {
@@ -127,6 +132,7 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
         "backend": _text(facts.get("backend")),
         "layer": verdict["layer"],
         "root_cause": verdict["root_cause"],
+        "status": verdict_status(rep),  # not a table column (yet): the fleet page and fleet.prom read it
         "confidence": root["confidence"] if root else None,
         "findings": sorted({f["id"] for f in rep["findings"]}),
         "error": None,
@@ -183,13 +189,21 @@ def _wrong_container(path: str, source=None) -> str | None:
 
 
 def _host_from_env(result: Analysis) -> str | None:
+    found: dict[str, str] = {}
     for artifact in result.bundle.artifacts:
         if artifact.kind != "env":
             continue
         for record in artifact.records:
-            if record.get("name") in HOST_VARIABLES and record.get("value"):
-                return record.get("value")
-    return None
+            name = (record.get("name") or "").upper()
+            if name in HOST_VARIABLES and record.get("value") and name not in found:
+                found[name] = record.get("value")
+    return next((found[name] for name in HOST_VARIABLES if name in found), None)
+
+
+def host_from_name(bundle_id: str) -> str | None:
+    """The host in a bundle named as the collectors name it (`sccache-bundle-ci-win-07-20261203T040900Z.zip`)."""
+    match = COLLECTOR_NAME.match(os.path.basename(bundle_id.rstrip("/")))
+    return match.group("host") if match else None
 
 
 def _time_span(report: dict) -> tuple[str | None, str | None]:

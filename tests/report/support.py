@@ -71,15 +71,16 @@ def chromium() -> str | None:
     return None
 
 
-def open_in_chromium(html_path: Path, screenshot: Path | None = None) -> tuple[str, list[str]]:
-    """Load a file in headless Chromium; return (DOM after scripts ran, console messages)."""
+def open_in_chromium(html_path: Path, screenshot: Path | None = None, fragment: str = "") -> tuple[str, list[str]]:
+    """Load a file (at `#fragment`, when given) in headless Chromium; return (DOM after scripts ran,
+    console messages)."""
     binary = chromium()
     assert binary, "no chromium binary"
     with tempfile.TemporaryDirectory() as profile:
         args = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
                 "--enable-logging=stderr", "--v=0", "--window-size=1280,900"]
-        target = html_path.resolve().as_uri()
+        target = html_path.resolve().as_uri() + (f"#{fragment}" if fragment else "")
         if screenshot is not None:
             subprocess.run(args + [f"--screenshot={screenshot}", target], capture_output=True, timeout=120,
                            env={**os.environ, "LANG": "C.UTF-8"}, check=False)
