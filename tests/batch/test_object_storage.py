@@ -14,6 +14,7 @@ import pytest
 from analyzer.batch import remote
 from analyzer.batch.table import VOLATILE
 from tests.batch.helpers import batch, make_fleet
+from tests.report.support import SAMPLE_BUNDLES, planted_secrets
 
 boto3 = pytest.importorskip("boto3")
 pytest.importorskip("s3fs")
@@ -103,6 +104,12 @@ def test_s3_prefix_gives_the_rows_of_a_local_copy(uploaded, local_copy, tmp_path
         if row["report"]:
             assert (tmp_path / "out" / row["report"]).is_file()
             assert (tmp_path / "out" / row["report"].replace(".json", ".html")).is_file()
+    secrets = set().union(*(planted_secrets(b) for b in SAMPLE_BUNDLES))
+    assert secrets, "the samples plant secrets to look for"
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file() and path.suffix != ".parquet":
+            text = path.read_text(encoding="utf-8")
+            assert not [s for s in secrets if s in text], path
 
 
 def test_rerun_skips_objects_whose_etag_did_not_change(s3, uploaded, tmp_path):
