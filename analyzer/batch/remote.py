@@ -88,8 +88,8 @@ def list_bundles(url: str, is_archive: Callable[[str], bool]) -> tuple[list[List
             name = path.rstrip("/").rsplit("/", 1)[-1]
             return [Listed(name, url_of(fs, path), False)], []
         entries = fs.ls(path.rstrip("/"), detail=True, refresh=True)
-    except (OSError, ValueError) as error:  # FileNotFoundError, PermissionError, botocore's ClientError wrapped
-        raise RemoteError(f"{url}: cannot list: {error}") from error
+    except Exception as error:  # FileNotFoundError, PermissionError, NoCredentialsError, a refused connection
+        raise RemoteError(f"{url}: cannot list: {_reason(error)}") from error
     found, ignored = [], []
     for entry in sorted(entries, key=lambda e: e["name"]):
         name = entry["name"].rstrip("/").rsplit("/", 1)[-1]
@@ -125,8 +125,8 @@ class RemoteBundle:
                     found = self._fs.find(root, detail=True)
                     self._listing = [dict(info, name=name) for name, info in sorted(found.items())
                                      if info.get("type") != "directory"]
-            except (OSError, ValueError) as error:
-                raise RemoteError(f"cannot read {self.url}: {error}") from error
+            except Exception as error:  # whatever the store's library raises: this bundle's row, not a crash
+                raise RemoteError(f"cannot read {self.url}: {_reason(error)}") from error
         return self._listing
 
     def objects(self) -> Iterator[tuple[str, int | None, Callable[[], BinaryIO]]]:
@@ -152,6 +152,11 @@ class RemoteBundle:
             name = info["name"][len(root):] if info["name"].startswith(root) else "."
             digest.update(f"{name}\0{info.get('size')}\0{object_version(info)}\0".encode())
         return f"etag:{digest.hexdigest()}"
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def object_version(info: dict[str, Any]) -> str:

@@ -4,14 +4,17 @@ same rows as a batch of a local copy, and re-runs keyed by the objects' ETags.""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from analyzer.batch import remote
+from analyzer.batch import remote, table
 from analyzer.batch.table import VOLATILE
 from tests.batch.helpers import batch, make_fleet
 from tests.report.support import SAMPLE_BUNDLES, planted_secrets
@@ -77,7 +80,18 @@ def uploaded(s3, tmp_path_factory):
 
 
 def comparable(rows: list[dict]) -> list[dict]:
+    rows = [table.normalise(r) for r in rows]
     return [{k: v for k, v in r.items() if k not in DIFFERS} for r in sorted(rows, key=lambda r: r["bundle"])]
+
+
+def cli_batch(url: str, outdir: Path, *args: str) -> tuple[list[dict], str]:
+    """`sccache-forensics batch URL -o OUTDIR` in a fresh process (the environment as a user has it);
+    its rows from fleet.jsonl and its summary line."""
+    done = subprocess.run([sys.executable, "-m", "analyzer", "batch", url, "-o", str(outdir), "--jobs", "2", *args],
+                          capture_output=True, text=True, timeout=600, check=False, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in (outdir / "fleet.jsonl").read_text(encoding="utf-8").splitlines()]
+    return rows, done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -94,13 +108,13 @@ def test_listing_a_prefix(uploaded):
 
 
 def test_s3_prefix_gives_the_rows_of_a_local_copy(uploaded, local_copy, tmp_path):
-    result = batch([f"s3://{BUCKET}/{PREFIX}/"], tmp_path / "out", jobs=2)
+    rows, _ = cli_batch(f"s3://{BUCKET}/{PREFIX}/", tmp_path / "out")
     expected = [r for r in comparable(local_copy.rows) if r["bundle"] != "broken-empty"]
-    assert comparable(result.rows) == expected
-    assert sum(1 for r in result.rows if not r["error"]) >= 20
-    assert all(r["path"].startswith(f"s3://{BUCKET}/{PREFIX}/") for r in result.rows)
-    assert all(r["hash"].startswith("etag:") for r in result.rows)
-    for row in result.rows:
+    assert comparable(rows) == expected
+    assert sum(1 for r in rows if not r["error"]) >= 20
+    assert all(r["path"].startswith(f"s3://{BUCKET}/{PREFIX}/") for r in rows)
+    assert all(r["hash"].startswith("etag:") for r in rows)
+    for row in rows:
         if row["report"]:
             assert (tmp_path / "out" / row["report"]).is_file()
             assert (tmp_path / "out" / row["report"].replace(".json", ".html")).is_file()
@@ -114,15 +128,15 @@ def test_s3_prefix_gives_the_rows_of_a_local_copy(uploaded, local_copy, tmp_path
 
 def test_rerun_skips_objects_whose_etag_did_not_change(s3, uploaded, tmp_path):
     url = f"s3://{BUCKET}/{PREFIX}/"
-    first = batch([url], tmp_path / "out", jobs=2)
-    again = batch([url], tmp_path / "out", jobs=2)
-    assert again.skipped == first.bundles and again.analyzed == 0
+    first, _ = cli_batch(url, tmp_path / "out")
+    _, summary = cli_batch(url, tmp_path / "out")
+    assert f"{len(first)} bundles: 0 analyzed, {len(first)} unchanged since the last run" in summary
     archive = next(p for p in sorted(uploaded.iterdir()) if p.name.endswith(".tar.gz") and "broken" not in p.name)
     s3.put_object(Bucket=BUCKET, Key=f"{PREFIX}/{archive.name}", Body=(uploaded / "broken-random.tar.gz").read_bytes())
-    changed = batch([url], tmp_path / "out", jobs=2)
     try:
-        assert changed.analyzed == 1 and changed.skipped == first.bundles - 1
-        row = next(r for r in changed.rows if r["bundle"] == archive.name)
+        changed, summary = cli_batch(url, tmp_path / "out")
+        assert f"1 analyzed, {len(first) - 1} unchanged since the last run" in summary
+        row = next(r for r in changed if r["bundle"] == archive.name)
         assert "not a gzip archive" in row["error"]
     finally:
         s3.put_object(Bucket=BUCKET, Key=f"{PREFIX}/{archive.name}", Body=archive.read_bytes())
