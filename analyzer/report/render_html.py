@@ -29,7 +29,7 @@ BIDI = regex.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 def _finalize(value):
     """Applied to every `{{ … }}` before autoescaping; keeps Markup as Markup."""
-    if isinstance(value, str) and BIDI.search(value):
+    if isinstance(value, str) and not value.isascii() and BIDI.search(value):  # ASCII holds no bidi control
         cleaned = BIDI.sub("\ufffd", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
@@ -56,6 +56,7 @@ def prose(text) -> Markup:
     return Markup("").join(out)
 
 
+@cache
 def static(name: str) -> str:
     """A file of the templates folder as text (the CSS and script inlined into pages)."""
     env = environment()
