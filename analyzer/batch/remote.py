@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 SCHEMES = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs", "az": "abfs", "abfs": "abfs", "abfss": "abfs"}
-EXTRAS = {"s3": "s3fs", "gcs": "gcsfs", "abfs": "adlfs"}
+EXTRAS = {"s3": ("s3fs", "s3"), "gcs": ("gcsfs", "gcs"), "abfs": ("adlfs", "azure")}  # package, extra
 BLOCK = 4 * 1024 * 1024  # bytes fetched per range request
 
 
@@ -45,16 +45,16 @@ def filesystem(url: str):
     """(fsspec filesystem, path inside it) for a URL, configured from the environment."""
     scheme = url.partition("://")[0].lower()
     protocol = SCHEMES[scheme]
+    package, extra = EXTRAS[protocol]
+    needs = f"{url}: reading {scheme}:// needs {package}: pip install 'sccache-forensics[{extra}]'"
     try:
         import fsspec
     except ImportError as error:
-        raise RemoteError(f"{url}: reading object storage needs fsspec and {EXTRAS[protocol]}: "
-                          f"pip install 'sccache-forensics[{'azure' if protocol == 'abfs' else scheme[:3]}]'") from error
+        raise RemoteError(needs) from error
     try:
         fs = fsspec.filesystem(protocol, **_options(protocol))
     except ImportError as error:
-        raise RemoteError(f"{url}: reading {scheme}:// needs {EXTRAS[protocol]}: pip install {EXTRAS[protocol]}") \
-            from error
+        raise RemoteError(needs) from error
     return fs, fs._strip_protocol(url)
 
 

@@ -4,6 +4,7 @@ same rows as a batch of a local copy, and re-runs keyed by the objects' ETags.""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -182,3 +183,14 @@ def test_archive_objects_are_read_in_place(uploaded, monkeypatch, suffix):
     remote_report = analyze([source], knowledge()).report
     assert remote_report["verdict"] == local_report["verdict"]
     assert remote_report["artifacts"] == local_report["artifacts"]
+
+
+@pytest.mark.parametrize(("url", "package", "extra"), [("gs://bucket/x/", "gcsfs", "gcs"), ("az://c/x/", "adlfs", "azure")])
+def test_a_store_without_its_package_is_a_usage_error(tmp_path, url, package, extra):
+    if importlib.util.find_spec(package):
+        pytest.skip(f"{package} is installed")
+    done = subprocess.run([sys.executable, "-m", "analyzer", "batch", url, "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert f"needs {package}: pip install 'sccache-forensics[{extra}]'" in done.stderr
+    assert "Traceback" not in done.stderr
