@@ -34,6 +34,7 @@ DEFAULT_ROLES = {
     "sccache-known-defect": "contributing",
     "low-cache-hit-rate": "benign",
     "non-cacheable-calls": "benign",
+    "non-cacheable-limitation": "contributing",
     "cache-write-errors": "contributing",
     "cache-read-errors": "contributing",
     "remote-cache-slow": "contributing",

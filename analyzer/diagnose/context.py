@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from analyzer.diagnose.cachestats import summarize
 from analyzer.diagnose.facts import merge_facts
 from analyzer.diagnose.model import Evidence, Finding, Missing, RuledOut
 from analyzer.records import Record
@@ -26,6 +27,7 @@ class Context:
             self._records[artifact.kind].extend(artifact.records)
         self.env = env_map(self._records.get("env", []))
         self.facts, self.fact_sources = merge_facts(bundle, self.env)
+        self.stats = summarize(self._records.get("sccache-stats", []))
         self.findings: dict[str, Finding] = {}
         self.ruled_out: dict[str, RuledOut] = {}
         self.missing: list[Missing] = []

@@ -23,13 +23,33 @@ def _stat_evidence(ctx: Context, *labels: str) -> list[Evidence]:
     return [Evidence.of(r) for r in ctx.records("sccache-stats") if r.get("name") in labels][:4]
 
 
-@rule("stats", ids=("low-cache-hit-rate", "non-cacheable-calls", "cache-write-errors", "cache-read-errors",
-                    "remote-cache-slow"), needs=("sccache-stats",))
+def _reason_evidence(ctx: Context, reasons: list[str]) -> list[Evidence]:
+    names = {f"Non-cacheable reason: {r}" for r in reasons}
+    return [Evidence.of(r) for r in ctx.records("sccache-stats") if r.get("name") in names][:4]
+
+
+def _limitations(ctx: Context, reasons: list[dict]) -> None:
+    """Reasons that are a limit of sccache or an unusual flag, not a property of the build: fixable."""
+    fixable = [r for r in reasons if r["kind"] == "limitation" and r["count"]]
+    if not fixable:
+        return
+    total = sum(r["count"] for r in fixable)
+    ctx.add("non-cacheable-limitation", confidence=0.55,
+            reason=", ".join(f"{r['reason']} {r['count']}" for r in fixable[:6]),
+            summary=(f"{total} compiler call(s) were not cached because of something that can be changed: "
+                     + "; ".join(f"`{r['reason']}` ({r['count']}): {r['advice']}" for r in fixable[:6]) + "."),
+            evidence=_reason_evidence(ctx, [r["reason"] for r in fixable]))
+
+
+@rule("stats", ids=("low-cache-hit-rate", "non-cacheable-calls", "non-cacheable-limitation", "cache-write-errors",
+                    "cache-read-errors", "remote-cache-slow"), needs=("sccache-stats",))
 def cache_effectiveness(ctx: Context) -> None:
     """What it detects: a cache that works but rarely helps, or that reports read/write errors and timeouts.
 
     Why builds fail: it usually does not fail them; it makes them slow. Write errors on a remote
     backend often share a cause with start-up failures (credentials, read-only access).
+    Non-cacheable reasons are each explained (analyzer/diagnose/noncacheable.py); the fixable ones
+    (an unusual flag or file, `/Zi`) make `non-cacheable-limitation`.
     Fix: see each finding: `CARGO_INCREMENTAL=0` for non-cacheable incremental builds, credentials
     and write access for write errors, a closer backend for timeouts.
     """
@@ -44,15 +64,17 @@ def cache_effectiveness(ctx: Context) -> None:
                     summary=(f"The cache answered only {hits:.0f} of {requests:.0f} compile requests ({rate:.0%}); "
                              f"{misses or 0:.0f} cacheable compiles missed and the rest could not be cached."),
                     evidence=_stat_evidence(ctx, "Cache hits", "Cache misses", "Cache hits rate"))
+    reasons = (ctx.stats or {}).get("non_cacheable_reasons", [])
     if requests >= MIN_REQUESTS and non_cacheable / requests >= NON_CACHEABLE_SHARE:
-        reasons = sorted(((k.removeprefix("stats.not_cached."), v) for k, v in ctx.facts.items()
-                          if k.startswith("stats.not_cached.")), key=lambda kv: -float(kv[1]))
-        listed = ", ".join(f"{k} {int(float(v))}" for k, v in reasons[:5])
+        listed = "; ".join(f"`{r['reason']}` {r['count']}: {r['advice']}" for r in reasons[:6])
         ctx.add("non-cacheable-calls", confidence=0.6,
-                reason=f"{non_cacheable:.0f} of {requests:.0f} calls could not be cached",
+                reason=f"{non_cacheable:.0f} of {requests:.0f} calls could not be cached"
+                       + (" (" + ", ".join(f"{r['reason']} {r['count']}" for r in reasons[:6]) + ")" if reasons else ""),
                 summary=(f"{non_cacheable:.0f} of {requests:.0f} compiler calls could not be cached"
-                         + (f" (reasons: {listed})" if listed else "") + "."),
-                evidence=_stat_evidence(ctx, "Non-cacheable calls", "Compile requests"))
+                         + (f". Reasons: {listed}" if listed else "") + "."),
+                evidence=_stat_evidence(ctx, "Non-cacheable calls", "Compile requests")
+                + _reason_evidence(ctx, [r["reason"] for r in reasons]))
+    _limitations(ctx, reasons)
     for stat, finding, label in (("cache_write_errors", "cache-write-errors", "Cache write errors"),
                                  ("cache_read_errors", "cache-read-errors", "Cache read errors"),
                                  ("cache_timeouts", "remote-cache-slow", "Cache timeouts")):

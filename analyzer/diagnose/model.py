@@ -80,6 +80,7 @@ class Diagnosis:
     layer: str
     root_cause: str | None
     summary: str
+    stats: dict[str, Any] | None = None  # cachestats.summarize: the `stats` section of the report
 
     @property
     def root_causes(self) -> list[Finding]:

@@ -73,12 +73,14 @@ def assign(ctx: Context) -> Diagnosis:
     findings.sort(key=lambda f: (ROLE_ORDER.get(f.role, 9), *_rank_key(f)))
     ruled_out = [r for r in sorted(ctx.ruled_out.values(), key=lambda r: r.id) if r.id not in ctx.findings]
     return Diagnosis(findings=findings, ruled_out=ruled_out, missing=ctx.missing, facts=ctx.facts,
-                     layer=layer, root_cause=root_cause, summary=_one_sentence(summary))
+                     layer=layer, root_cause=root_cause, summary=_one_sentence(summary),
+                     stats=ctx.stats)
 
 
 # Conditions that still cost something in a build that succeeded (slower builds, lost cache writes).
 STILL_COSTLY = frozenset({"cache-write-errors", "cache-read-errors", "local-disk-cache-problem", "remote-cache-slow",
-                          "cache-read-only", "server-version-mismatch", "low-cache-hit-rate", "non-cacheable-calls"})
+                          "cache-read-only", "server-version-mismatch", "low-cache-hit-rate", "non-cacheable-calls",
+                          "non-cacheable-limitation"})
 
 
 def _no_failure_to_explain(findings: list[Finding]) -> None:

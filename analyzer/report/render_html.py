@@ -15,7 +15,7 @@ import jinja2
 import regex
 from markupsafe import Markup, escape
 
-from analyzer.report import svg_timeline
+from analyzer.report import stats_text, svg_timeline
 
 BANNER_FACTS = ("sccache_version", "backend", "server_port", "proxy", "startup_timeout_ms", "storage_check_s")
 BACKTICK_SPAN = regex.compile(r"(`+)(.+?)\1")  # the report's own `code` quotes in prose
@@ -84,4 +84,7 @@ def render(report: dict) -> str:
         shell_names=SHELL_NAMES,
         main_facts=[(k, v) for k, v in facts if not k.startswith("stats.")],
         stat_facts=[(k, v) for k, v in facts if k.startswith("stats.")],
+        stats_totals=stats_text.totals(report["stats"]) if report.get("stats") else "",
+        stats_groups=stats_text.groups(report["stats"]) if report.get("stats") else [],
+        stats_levels=stats_text.levels(report["stats"]) if report.get("stats") else [],
     )

@@ -12,6 +12,8 @@ import html
 
 import regex
 
+from analyzer.report import stats_text
+
 LIMIT = 60_000
 LINE_CHARS = 300
 CAPS = {"evidence": 8, "findings": 40, "ruled_out": 30, "timeline": 80, "artifacts": 60, "facts": 60}
@@ -83,7 +85,7 @@ def evidence_line(item: dict) -> str:
 
 
 def render(report: dict) -> str:
-    parts = _head(report) + _causes(report) + _findings(report) + _ruled_out(report)
+    parts = _head(report) + _causes(report) + _findings(report) + _stats(report) + _ruled_out(report)
     tail = _facts(report) + _artifacts(report) + _missing(report) + _footer(report)
     timeline = _timeline(report, CAPS["timeline"])
     text = "\n".join(parts + timeline + tail)
@@ -143,6 +145,21 @@ def _findings(report: dict) -> list[str]:
         body.extend("  " + evidence_line(e) for e in finding["evidence"][:3])
     body += more(len(findings), CAPS["findings"], "findings")
     return details(f"Findings ({len(findings)})", body)
+
+
+def _stats(report: dict) -> list[str]:
+    """The cache statistics, open (not folded): the non-cacheable reasons are often the answer."""
+    stats = report.get("stats")
+    if not stats:
+        return []
+    lines = ["### Cache statistics", "", prose(stats_text.totals(stats)), ""]
+    lines += [f"- {label}: {prose(text)}" for label, text in stats_text.groups(stats)]
+    reasons = stats_text.reasons(stats)
+    if reasons:
+        lines += ["- not cacheable:"] + [f"  - {code(r['reason'])} {r['count']}: {prose(r['advice'])}"
+                                         for r in stats["non_cacheable_reasons"][:20]]
+    lines += [f"- level {prose(line)}" for line in stats_text.levels(stats)]
+    return lines + [""]
 
 
 def _ruled_out(report: dict) -> list[str]:

@@ -12,6 +12,8 @@ import sys
 
 import regex
 
+from analyzer.report import stats_text
+
 ROLE_MARK = {"root-cause": "✗", "contributing": "+", "symptom": "·", "benign": "○"}
 COLOURS = {"red": "31", "yellow": "33", "green": "32", "dim": "2", "bold": "1"}
 # C0 controls, DEL, C1 controls, and the bidi overrides that reorder what a reader sees.
@@ -57,6 +59,7 @@ def render(report: dict, colour: bool = False) -> str:
         for finding in others:
             mark = ROLE_MARK.get(finding["role"], "?")
             lines.append(f"  {mark} {finding['role']:<12} [{safe(finding['id'])}] {safe(finding['title'], 160)}")
+    lines.extend(_stats(report))
     if report["ruled_out"]:
         lines += ["", "Ruled out:"]
         lines.extend(f"  - [{safe(item['id'])}] {safe(item['reason'], 200)}" for item in report["ruled_out"])
@@ -70,6 +73,23 @@ def render(report: dict, colour: bool = False) -> str:
         lines.append(paint(f"Redacted {redactions['count']} secret value(s): "
                            + ", ".join(safe(k) for k in redactions["kinds"]), "dim"))
     return "\n".join(lines) + "\n"
+
+
+def _stats(report: dict) -> list[str]:
+    stats = report.get("stats")
+    if not stats:
+        return []
+    lines = ["", f"Cache stats: {safe(stats_text.totals(stats), 240)}"]
+    lines.extend(f"  {label}: {safe(text, 240)}" for label, text in stats_text.groups(stats))
+    reasons = stats_text.reasons(stats)
+    if reasons:
+        lines.append("  not cacheable:")
+        lines.extend(f"    {safe(line, 240)}" for line in reasons[:12])
+    levels = stats_text.levels(stats)
+    if levels:
+        lines.append("  levels:")
+        lines.extend(f"    {safe(line, 240)}" for line in levels)
+    return lines
 
 
 def _verdict(report: dict, paint) -> list[str]:
