@@ -114,6 +114,9 @@ class ProcessesParser:
         keys = [BLOCK_KEYS.get(m.group("key").strip().lower()) for ln in lines if (m := BLOCK_LINE.match(ln))]
         if {"name", "pid"} <= set(keys) and ("Image Name" in head or "映像名称" in head or "ProcessId" in head):
             score = max(score, 0.7)
+        # Get-CimInstance Win32_Process | Select-Object ProcessId,ParentProcessId,CommandLine | Format-List
+        if "ProcessId" in head and "pid" in keys and ({"ppid", "cmdline"} & set(keys)):
+            score = max(score, 0.7)
         if _csv_row(lines[0] if lines else ""):
             score = max(score, 0.6)
         if score and re.search(r"tasklist|process|\bps\b|wmic", name, re.I):
