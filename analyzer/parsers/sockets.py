@@ -20,8 +20,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
-from analyzer.parsers import Item, register
-from analyzer.parsers import _nettcp
+from analyzer.parsers import Item, _nettcp, register
 from analyzer.parsers._badrun import BadRun
 from analyzer.records import Fact, Record, fields
 
