@@ -98,8 +98,8 @@ def test_scoring_counts_precision_and_recall():
     """Three cases: one right, one named wrongly, one healthy look-alike reported as a failure."""
     cases = [scoring.Case(n, FIELD, {"root_cause": e, "layer": "x"}, True)
              for n, e in (("a", "remote-unreachable"), ("b", "remote-unreachable"), ("c", None))]
-    got = {"a": "remote-unreachable", "b": "server-startup-timeout", "c": "server-startup-timeout"}
-    result = scoring.run(cases, lambda bundle, it=iter(got.values()): {"verdict": {"root_cause": next(it)}})
+    reported = iter(["remote-unreachable", "server-startup-timeout", "server-startup-timeout"])
+    result = scoring.run(cases, lambda bundle: {"verdict": {"root_cause": next(reported)}})
     assert result.per_id["remote-unreachable"] == {"tp": 1, "fp": 0, "fn": 1}
     assert result.per_id["server-startup-timeout"] == {"tp": 0, "fp": 2, "fn": 0}
     assert result.per_id[scoring.NONE] == {"tp": 0, "fp": 0, "fn": 1}
