@@ -41,9 +41,10 @@ def rule(name: str, ids: tuple[str, ...], needs: tuple[str, ...] = ()):
 
 
 def load_rules() -> dict[str, Rule]:
-    if not RULES:
-        for module in RULE_MODULES:
-            importlib.import_module(f"{__name__}.{module}")
+    """Every rule module, imported once each: a module imported on its own earlier (a test, a tool
+    reading one of its constants) has registered only its own rules, so none may be skipped."""
+    for module in RULE_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
     return RULES
 
 

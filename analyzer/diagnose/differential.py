@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 
+# `sccache: error: …` (and `sccache.exe : error : …` under MSBuild) is the wrapper speaking, not the
+# compiler: a build log line of that form is never a diagnostic in the code.
+WRAPPER_ERROR = re.compile(r"\bsccache(?:\.exe)?\s*: error\s*:", re.I)
 CACHE_LAYER_IDS = ("server-startup-timeout", "storage-check-slow", "storage-check-failed", "ipc-broken",
                    "server-exited-midbuild", "cache-served-bad-artifact")
 
@@ -18,7 +23,8 @@ def real_compile_errors(ctx: Context) -> None:
     Fix: fix the code; the cache is not involved.
     """
     errors = ctx.events("compile-error", "cargo-output") + [
-        r for r in ctx.records("build-output") if r.event == "build-error" and ": error:" in r.text]
+        r for r in ctx.records("build-output")
+        if r.event == "build-error" and ": error:" in r.text and not WRAPPER_ERROR.search(r.text)]
     errors += [m.record for m in ctx.matched("source-compile-error")]
     if not errors:
         return

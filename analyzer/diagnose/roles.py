@@ -74,7 +74,7 @@ def assign(ctx: Context) -> Diagnosis:
     ruled_out = [r for r in sorted(ctx.ruled_out.values(), key=lambda r: r.id) if r.id not in ctx.findings]
     return Diagnosis(findings=findings, ruled_out=ruled_out, missing=ctx.missing, facts=ctx.facts,
                      layer=layer, root_cause=root_cause, summary=_one_sentence(summary),
-                     stats=ctx.stats)
+                     stats=getattr(ctx, "stats", None))
 
 
 # Conditions that still cost something in a build that succeeded (slower builds, lost cache writes).
