@@ -81,16 +81,33 @@ def stale_server(ctx: Context) -> None:
     `SCCACHE_*` variables or credentials have no effect until it is restarted.
     Fix: `sccache --stop-server`, then run the build again so a server starts with the new settings.
     """
-    wanted = backend_from_env(ctx.env)
     location = ctx.facts.get("cache_location")
-    if not wanted or not location:
-        return
-    actual = "disk" if str(location).lower().startswith("local disk") else str(location).split(",", 1)[0].strip().lower()
+    chain = _chain(ctx.env.get("SCCACHE_MULTILEVEL_CHAIN", ""))
+    levels = [lv.get("backend") for lv in (ctx.stats or {}).get("levels", [])]
+    if location and (chain or levels or str(location).startswith("Multi-level")):
+        # A multi-level cache (0.15+): the chain the environment names against the server's levels.
+        wanted, actual = ",".join(chain) or None, ",".join(b or "?" for b in levels) or "single level"
+        if wanted and levels and actual == wanted:
+            return
+        if not wanted:
+            wanted = backend_from_env(ctx.env) or "disk"
+    else:
+        wanted = backend_from_env(ctx.env)
+        if not wanted or not location:
+            return
+        actual = ("disk" if str(location).lower().startswith("local disk")
+                  else str(location).split(",", 1)[0].strip().lower())
     if actual and actual != wanted:
         ctx.add("server-stale-environment", confidence=0.7, layer="environment",
                 reason=f"environment selects {wanted}, the running server reports {location}",
                 summary=(f"The environment selects the {wanted} backend, but the running server reports "
                          f"`Cache location {location}`: it was started before these settings and keeps its own."))
+
+
+def _chain(value: str) -> list[str]:
+    """`disk, redis,s3` -> ["disk", "redis", "s3"], with the stats' names for the same backends."""
+    names = {"azblob": "azure", "ghac": "gha"}
+    return [names.get(n.strip().lower(), n.strip().lower()) for n in value.split(",") if n.strip()]
 
 
 @rule("proxy", ids=("proxy-in-path",), needs=("env",))

@@ -27,7 +27,7 @@ import labkit  # noqa: E402
 
 MODULES = [m for m in [
     "storage_stall", "storage_errors", "port_taken", "server_killed", "wrapper",
-    "rustc_info_replay", "healthy", "unwritable_cache", "old_server", "idle_timeout",
+    "rustc_info_replay", "healthy", "unwritable_cache", "old_server", "idle_timeout", "stats_levels",
 ] if (Path(__file__).resolve().parent / "scenarios" / f"{m}.py").exists()]
 
 
