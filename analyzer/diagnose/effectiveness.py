@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.noncacheable import classify
 
 MIN_REQUESTS = 10
 LOW_HIT_RATE = 0.2
@@ -25,7 +28,20 @@ def _stat_evidence(ctx: Context, *labels: str) -> list[Evidence]:
 
 def _reason_evidence(ctx: Context, reasons: list[str]) -> list[Evidence]:
     names = {f"Non-cacheable reason: {r}" for r in reasons}
-    return [Evidence.of(r) for r in ctx.records("sccache-stats") if r.get("name") in names][:4]
+    rows = [Evidence.of(r) for r in ctx.records("sccache-stats") if r.get("name") in names]
+    lines = [Evidence.of(m.record) for m in ctx.matched("non-cacheable-calls")
+             if (m.get("reason") or "").strip() in reasons]
+    return (rows or lines)[:4]
+
+
+def _log_reasons(ctx: Context) -> list[dict]:
+    """Without stats, the server log's `parse_arguments: CannotCache(reason)` lines, counted."""
+    counts = Counter(m.get("reason").strip() for m in ctx.matched("non-cacheable-calls") if m.get("reason"))
+    out = []
+    for reason, count in counts.most_common():
+        meaning = classify(reason)
+        out.append({"reason": reason, "count": count, "kind": meaning.kind, "advice": meaning.advice})
+    return out
 
 
 def _limitations(ctx: Context, reasons: list[dict]) -> None:
@@ -64,7 +80,7 @@ def cache_effectiveness(ctx: Context) -> None:
                     summary=(f"The cache answered only {hits:.0f} of {requests:.0f} compile requests ({rate:.0%}); "
                              f"{misses or 0:.0f} cacheable compiles missed and the rest could not be cached."),
                     evidence=_stat_evidence(ctx, "Cache hits", "Cache misses", "Cache hits rate"))
-    reasons = (ctx.stats or {}).get("non_cacheable_reasons", [])
+    reasons = (ctx.stats or {}).get("non_cacheable_reasons") or _log_reasons(ctx)
     if requests >= MIN_REQUESTS and non_cacheable / requests >= NON_CACHEABLE_SHARE:
         listed = "; ".join(f"`{r['reason']}` {r['count']}: {r['advice']}" for r in reasons[:6])
         ctx.add("non-cacheable-calls", confidence=0.6,
