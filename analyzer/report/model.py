@@ -61,7 +61,9 @@ def _finding(finding: Finding, library) -> dict[str, Any]:
         "id": finding.id,
         "role": finding.role,
         "title": library.title(finding.id, finding.signature),
-        "confidence": round(finding.confidence, 2),
+        "confidence": finding.confidence_value,
+        "confidence_level": finding.confidence,
+        "confidence_reason": finding.confidence_reason,
         "layer": finding.layer or library.layer(finding.id),
         "reason": finding.reason,
         "summary": finding.summary,
@@ -72,7 +74,9 @@ def _finding(finding: Finding, library) -> dict[str, Any]:
 def _root_cause(finding: Finding, library, os_name: str | None) -> dict[str, Any]:
     return {
         "id": finding.id,
-        "confidence": round(finding.confidence, 2),
+        "confidence": finding.confidence_value,
+        "confidence_level": finding.confidence,
+        "confidence_reason": finding.confidence_reason,
         "title": library.title(finding.id, finding.signature),
         "summary": finding.summary or library.title(finding.id, finding.signature),
         "reason": finding.reason,
