@@ -104,4 +104,4 @@ class Scan:
 
     def _note_unexplained(self, record: Record) -> None:
         if len(self.unexplained) < MAX_UNEXPLAINED:
-            self.unexplained.append(Unexplained(record.source, record.line, record.level, record.headline(300)))
+            self.unexplained.append(Unexplained(record.source, record.line, record.level or "", record.headline(300)))

@@ -22,7 +22,7 @@ def real_compile_errors(ctx: Context) -> None:
     errors += [m.record for m in ctx.matched("source-compile-error")]
     if not errors:
         return
-    codes = sorted({r.get("code") for r in errors if r.get("code")})
+    codes = sorted({code for r in errors if (code := r.get("code"))})
     incompatible = [r for r in errors if r.get("code") == "E0514"]
     if incompatible and len(codes) == 1:
         # A crate from another rustc: that is cache-served-bad-artifact's business. The

@@ -6,6 +6,7 @@ from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 from analyzer.diagnose.registry import rule
 from analyzer.diagnose.sockets import is_sccache, knocking, listeners
+from analyzer.records import Record
 
 CLIENT_ARGS = ("--show-stats", "--stop-server", "--start-server", "--zero-stats", "-s", "rustc", "cc", "c++",
                "cl", "clang", "gcc", "nvcc", "--dist-status", "--show-adv-stats")
@@ -36,7 +37,8 @@ def server_not_running(ctx: Context) -> None:
     port = ctx.facts["server_port"]
     client_pids = {r.get("pid") for r in knocking(ctx, port)}
     listener_pids = {r.get("pid") for r in listeners(ctx, port)}
-    servers, clients = [], []
+    servers: list[Record] = []
+    clients: list[Record] = []
     for record in procs:
         pid = record.get("pid")
         role = _is_client(record.get("cmdline"))

@@ -16,7 +16,7 @@ def _port(record: Record, name: str) -> int | None:
 
 
 def is_sccache(name: str | None) -> bool:
-    return bool(name) and name.lower().removesuffix(".exe").rsplit("/", 1)[-1].rsplit("\\", 1)[-1] == "sccache"
+    return name is not None and name.lower().removesuffix(".exe").rsplit("/", 1)[-1].rsplit("\\", 1)[-1] == "sccache"
 
 
 def process_names(ctx: Context) -> dict[str, str]:

@@ -88,27 +88,29 @@ def storage_check_timing(ctx: Context) -> None:
     """
     timeout_s = ctx.facts["startup_timeout_ms"] / 1000
     client_gave_up = any(ctx.has_finding(i) or ctx.matched(i) for i in CLIENT_GAVE_UP)
-    measured = []
+    measured: list[tuple[float, StartupSegment, Record, Record | None, str | None]] = []
     for segment in startup_segments(ctx):
         began = segment.began
+        if began is None:
+            continue
         end_record = segment.ended
         end_time = end_record.time if end_record else ctx.scan.last_time.get(segment.source)
         duration = seconds_between(began.time, end_time)
         if duration is not None and 0 <= duration <= MAX_PLAUSIBLE_CHECK_S:  # else the clock jumped
-            measured.append((duration, segment, end_record, end_time))
+            measured.append((duration, segment, began, end_record, end_time))
     if not measured:
         if client_gave_up and not ctx.has("sccache-log"):
             _infer_from_sockets(ctx)
         return
-    duration, segment, end_record, end_time = max(measured, key=lambda item: item[0])
+    duration, segment, began, end_record, end_time = max(measured, key=lambda item: item[0])
     ctx.facts["storage_check_s"] = round(duration, 3)
-    ctx.fact_sources["storage_check_s"] = f"{segment.source}:{segment.began.line}"
+    ctx.fact_sources["storage_check_s"] = f"{segment.source}:{began.line}"
     backend = ctx.facts.get("backend", "remote")
     how_ended = _how_ended(end_record, end_time)
     evidence = [Evidence.of(r) for r in (segment.start, segment.init, end_record) if r is not None]
     if end_record is None and client_gave_up and duration <= timeout_s:
         summary = (f"The server's start-up storage check against the {backend} cache began at "
-                   f"{clock(segment.began.time)} (`{segment.began.headline(90)}`) and had not finished when the "
+                   f"{clock(began.time)} (`{began.headline(90)}`) and had not finished when the "
                    f"log ends at {clock(end_time)}; the server binds its port only after the check, and the "
                    f"client gave up after its start-up timeout of {_timeout_words(ctx)}.")
         stalled = proxy_stalled(ctx)
@@ -117,7 +119,7 @@ def storage_check_timing(ctx: Context) -> None:
                 summary=summary + (f" {stalled[0]}" if stalled else ""), evidence=evidence + stalled[1:])
     elif duration > timeout_s:
         summary = (f"The server's start-up storage check against the {backend} cache took {duration:.1f} s "
-                   f"(`{segment.began.headline(90)}` at {clock(segment.began.time)} → {how_ended}), longer than "
+                   f"(`{began.headline(90)}` at {clock(began.time)} → {how_ended}), longer than "
                    f"the client's start-up timeout of {_timeout_words(ctx)}.")
         if client_gave_up:
             summary += " The client gave up before the server listened; the build never reached the compiler."

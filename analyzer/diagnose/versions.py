@@ -45,7 +45,7 @@ def known_defect(ctx: Context) -> None:
         return
     for defect in known_defects():
         low, high = version_tuple(defect["affected_from"]), version_tuple(defect["affected_to"])
-        if not (low <= version <= high):
+        if low is None or high is None or not (low <= version <= high):
             continue
         if defect.get("backend") and ctx.facts.get("backend") not in (None, defect["backend"]):
             continue
