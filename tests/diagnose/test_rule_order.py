@@ -8,6 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from analyzer import taxonomy
 from analyzer.analysis import analyze
 from analyzer.diagnose import Rule, RuleOrderError, load_rules, ordered
 from analyzer.diagnose.registry import EVERYTHING, dependencies
@@ -68,3 +69,22 @@ def test_every_valid_order_gives_byte_identical_json(bundle: Path):
     for seed in SEEDS:
         shuffled = orjson.dumps(analyze([str(bundle)], knowledge(), rule_shuffle=random.Random(seed)).report)
         assert shuffled == reference, f"rule order from seed {seed} changed the report"
+
+
+def test_definitions_and_rules_agree_on_who_detects_what():
+    library = knowledge().library
+    rules = load_rules()
+    for item in rules.values():
+        for finding_id in item.emits:
+            assert item.name in library.definitions[finding_id].rules, f"{finding_id} does not name {item.name}"
+    for definition in library.definitions.values():
+        for name in definition.rules:
+            assert name in rules and definition.id in rules[name].emits, f"{definition.id}: rule {name}"
+
+
+def test_rules_read_and_need_only_known_ids_and_kinds():
+    library = knowledge().library
+    kinds = set(taxonomy.load().kinds)
+    for item in load_rules().values():
+        assert set(item.reads) - {EVERYTHING} <= set(library.definitions), item.name
+        assert set(item.needs) <= kinds, item.name
