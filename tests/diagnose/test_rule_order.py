@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -88,3 +90,15 @@ def test_rules_read_and_need_only_known_ids_and_kinds():
     for item in load_rules().values():
         assert set(item.reads) - {EVERYTHING} <= set(library.definitions), item.name
         assert set(item.needs) <= kinds, item.name
+
+
+def test_a_rule_runs_only_when_one_of_its_kinds_is_present():
+    item = Rule("r", (), (), ("sockets", "processes"), lambda ctx: None, "")
+    assert item.applies({"processes", "env"}) and not item.applies({"env"})
+    assert fake("always").applies(set())
+
+
+def test_knowledge_does_not_import_diagnosis():
+    code = "import sys, analyzer.knowledge; print('analyzer.diagnose' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
