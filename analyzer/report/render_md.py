@@ -12,6 +12,8 @@ import html
 
 import regex
 
+from analyzer.report.evidence_text import display_lines, key
+
 LIMIT = 60_000
 LINE_CHARS = 300
 CAPS = {"evidence": 8, "findings": 40, "ruled_out": 30, "timeline": 80, "artifacts": 60, "facts": 60}
@@ -76,14 +78,31 @@ def more(total: int, shown: int, what: str) -> list[str]:
     return [f"*… {total - shown} more {what} not shown; the JSON report (`--format json`) has them all.*"]
 
 
-def evidence_line(item: dict) -> str:
+def evidence_line(item: dict, indent: str = "") -> str:
+    """One evidence item as a list entry; a message of several lines (real breaks or Rust `\\n`
+    escapes) follows as a fenced block inside the entry, so the ticket shows its lines."""
     where = f"{item['source']}:{item['line']}" if item.get("line") else item["source"]
     when = f" {code(item['time'])}" if item.get("time") else ""
-    return f"- {code(where)}{when} {code(item['text'])}"
+    lines = display_lines(item["text"])
+    if len(lines) == 1:
+        return f"{indent}- {code(where)}{when} {code(lines[0])}"
+    block = fenced("\n".join(lines)).replace("\n", "\n" + indent + "  ")
+    return f"{indent}- {code(where)}{when}\n\n{indent}  {block}\n"
+
+
+def fresh_evidence(items: list[dict], shown: set) -> list[dict]:
+    """The items not shown earlier in the report; remembers them as shown."""
+    out = []
+    for item in items:
+        if key(item) not in shown:
+            shown.add(key(item))
+            out.append(item)
+    return out
 
 
 def render(report: dict) -> str:
-    parts = _head(report) + _causes(report) + _findings(report) + _ruled_out(report)
+    shown: set = set()  # evidence is shown once, where it first matters
+    parts = _head(report) + _causes(report, shown) + _findings(report, shown) + _ruled_out(report)
     tail = _facts(report) + _artifacts(report) + _missing(report) + _footer(report)
     timeline = _timeline(report, CAPS["timeline"])
     text = "\n".join(parts + timeline + tail)
@@ -107,7 +126,7 @@ def _head(report: dict) -> list[str]:
             f"**Verdict:** {prose(verdict['summary'])}", ""]
 
 
-def _causes(report: dict) -> list[str]:
+def _causes(report: dict, shown: set) -> list[str]:
     lines: list[str] = []
     for index, cause in enumerate(report["root_causes"]):
         if index:
@@ -119,7 +138,9 @@ def _causes(report: dict) -> list[str]:
                 lines += [f"- {prose(step['text'])}", ""]
             if step["command"]:
                 lines += [f"{step['shell']}:", "", fenced(step["command"], _lang(step["shell"])), ""]
-        evidence = cause["evidence"]
+        evidence = fresh_evidence(cause["evidence"], shown)
+        if not evidence:
+            continue
         body = [evidence_line(e) for e in evidence[: CAPS["evidence"]]]
         body += more(len(evidence), CAPS["evidence"], "evidence lines")
         lines += details(f"Evidence for <code>{summary_html(cause['id'])}</code> ({len(evidence)})", body)
@@ -130,7 +151,7 @@ def _lang(shell: str) -> str:
     return {"powershell": "powershell", "sh": "sh", "cmd": "bat"}.get(shell, "")
 
 
-def _findings(report: dict) -> list[str]:
+def _findings(report: dict, shown: set) -> list[str]:
     findings = sorted(report["findings"], key=lambda f: ROLE_ORDER.index(f["role"]) if f["role"] in ROLE_ORDER else 9)
     if not findings:
         return []
@@ -140,7 +161,10 @@ def _findings(report: dict) -> list[str]:
                     f" (confidence {finding['confidence']:.2f})")
         if finding.get("summary"):
             body.append(f"  {prose(finding['summary'])}")
-        body.extend("  " + evidence_line(e) for e in finding["evidence"][:3])
+        fresh = fresh_evidence(finding["evidence"], shown)
+        body.extend(evidence_line(e, "  ") for e in fresh[:3])
+        if len(fresh) < len(finding["evidence"]) and not fresh:
+            body.append("  - *evidence shown above*")
     body += more(len(findings), CAPS["findings"], "findings")
     return details(f"Findings ({len(findings)})", body)
 
