@@ -12,6 +12,7 @@ import html
 
 import regex
 
+from analyzer.report import reading_guide
 from analyzer.report.evidence_text import display_lines, key
 
 LIMIT = 60_000
@@ -103,7 +104,7 @@ def fresh_evidence(items: list[dict], shown: set) -> list[dict]:
 def render(report: dict) -> str:
     shown: set = set()  # evidence is shown once, where it first matters
     parts = _head(report) + _causes(report, shown) + _findings(report, shown) + _ruled_out(report)
-    tail = _facts(report) + _artifacts(report) + _missing(report) + _footer(report)
+    tail = _facts(report) + _artifacts(report) + _missing(report) + _guide() + _footer(report)
     timeline = _timeline(report, CAPS["timeline"])
     text = "\n".join(parts + timeline + tail)
     shown = CAPS["timeline"]
@@ -216,6 +217,12 @@ def _missing(report: dict) -> list[str]:
     body = [f"- {code(m['artifact'])} (collect: {code(m.get('collect') or '')}) would enable "
             + ", ".join(code(i) for i in m["would_enable"]) for m in items]
     return details(f"Missing artifacts ({len(items)})", body)
+
+
+def _guide() -> list[str]:
+    roles = [f"- {code(role)}: {_escape(meaning)}" for role, meaning in reading_guide.ROLES]
+    return details("How to read this report", [_escape(reading_guide.ANSWERS), "", *roles, "",
+                                                _escape(reading_guide.CONFIDENCE)])
 
 
 def _footer(report: dict) -> list[str]:
