@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE ?= samples/seed-windows-oss-proxy/bundle
 
-.PHONY: demo test test-fast lint taxonomy reports bench lab clean
+.PHONY: demo test test-fast lint taxonomy reports screenshots bench lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ taxonomy: $(STAMP)
 
 reports: $(STAMP)
 	$(BIN)/python -m analyzer.report.gallery
+
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.browser.screenshots
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -414,8 +414,25 @@ try {
 
     # 5. sccache's statistics (without SCCACHE_LOG, so no client debug lines mix into them)
     $quiet = @{ SCCACHE_LOG = $null }
+    # Both calls share one deadline: a foreign listener on the port leaves each call waiting.
+    $statsDeadline = 10
+    $savedTimeout = $Timeout
+    $Timeout = [Math]::Min($Timeout, $statsDeadline)
+    $statsClock = [System.Diagnostics.Stopwatch]::StartNew()
     Save-Capture $Layout.StatsJson "$Sccache --show-stats --stats-format=json" $Sccache '--show-stats --stats-format=json' $quiet
-    Save-Capture $Layout.StatsText "$Sccache --show-stats" $Sccache '--show-stats' $quiet
+    $last = $script:Entries[$script:Entries.Count - 1]
+    $left = [int][Math]::Floor($Timeout - $statsClock.Elapsed.TotalSeconds)
+    if ($last.error -and "$($last.error)".StartsWith('timed out')) {
+        Add-Entry -Path $Layout.StatsText -Command "$Sccache --show-stats" -ExitStatus $null -Bytes $null `
+            -Problem "skipped: ``$Sccache --show-stats --stats-format=json`` got no answer within the stats deadline"
+    } elseif ($left -lt 1) {
+        Add-Entry -Path $Layout.StatsText -Command "$Sccache --show-stats" -ExitStatus $null -Bytes $null `
+            -Problem "skipped: the $statsDeadline s stats deadline was spent"
+    } else {
+        $Timeout = $left
+        Save-Capture $Layout.StatsText "$Sccache --show-stats" $Sccache '--show-stats' $quiet
+    }
+    $Timeout = $savedTimeout
 
     # 6. the reproduction
     if ($Run) {

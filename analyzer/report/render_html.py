@@ -15,7 +15,7 @@ import jinja2
 import regex
 from markupsafe import Markup, escape
 
-from analyzer.report import svg_timeline
+from analyzer.report import reading_guide, svg_timeline
 
 BANNER_FACTS = ("sccache_version", "backend", "server_port", "proxy", "startup_timeout_ms", "storage_check_s")
 BACKTICK_SPAN = regex.compile(r"(`+)(.+?)\1")  # the report's own `code` quotes in prose
@@ -84,6 +84,7 @@ def render(report: dict) -> str:
         csp=Markup(csp(script)),  # our own constant text, no quotes to escape
         banner_facts=BANNER_FACTS,
         shell_names=SHELL_NAMES,
+        guide=reading_guide,
         main_facts=[(k, v) for k, v in facts if not k.startswith("stats.")],
         stat_facts=[(k, v) for k, v in facts if k.startswith("stats.")],
     )

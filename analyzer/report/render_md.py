@@ -12,6 +12,8 @@ import html
 
 import regex
 
+from analyzer.report import reading_guide
+from analyzer.report.evidence_text import display_lines, key
 from analyzer.report.render_text import confidence_words
 
 LIMIT = 60_000
@@ -78,15 +80,32 @@ def more(total: int, shown: int, what: str) -> list[str]:
     return [f"*… {total - shown} more {what} not shown; the JSON report (`--format json`) has them all.*"]
 
 
-def evidence_line(item: dict) -> str:
+def evidence_line(item: dict, indent: str = "") -> str:
+    """One evidence item as a list entry; a message of several lines (real breaks or Rust `\\n`
+    escapes) follows as a fenced block inside the entry, so the ticket shows its lines."""
     where = f"{item['source']}:{item['line']}" if item.get("line") else item["source"]
     when = f" {code(item['time'])}" if item.get("time") else ""
-    return f"- {code(where)}{when} {code(item['text'])}"
+    lines = display_lines(item["text"])
+    if len(lines) == 1:
+        return f"{indent}- {code(where)}{when} {code(lines[0])}"
+    block = fenced("\n".join(lines)).replace("\n", "\n" + indent + "  ")
+    return f"{indent}- {code(where)}{when}\n\n{indent}  {block}\n"
+
+
+def fresh_evidence(items: list[dict], shown: set) -> list[dict]:
+    """The items not shown earlier in the report; remembers them as shown."""
+    out = []
+    for item in items:
+        if key(item) not in shown:
+            shown.add(key(item))
+            out.append(item)
+    return out
 
 
 def render(report: dict) -> str:
-    parts = _head(report) + _causes(report) + _findings(report) + _ruled_out(report)
-    tail = _facts(report) + _artifacts(report) + _missing(report) + _footer(report)
+    shown: set = set()  # evidence is shown once, where it first matters
+    parts = _head(report) + _causes(report, shown) + _findings(report, shown) + _ruled_out(report)
+    tail = _facts(report) + _artifacts(report) + _missing(report) + _guide() + _footer(report)
     timeline = _timeline(report, CAPS["timeline"])
     text = "\n".join(parts + timeline + tail)
     shown = CAPS["timeline"]
@@ -109,7 +128,7 @@ def _head(report: dict) -> list[str]:
             f"**Verdict:** {prose(verdict['summary'])}", ""]
 
 
-def _causes(report: dict) -> list[str]:
+def _causes(report: dict, shown: set) -> list[str]:
     lines: list[str] = []
     for index, cause in enumerate(report["root_causes"]):
         if index:
@@ -121,7 +140,9 @@ def _causes(report: dict) -> list[str]:
                 lines += [f"- {prose(step['text'])}", ""]
             if step["command"]:
                 lines += [f"{step['shell']}:", "", fenced(step["command"], _lang(step["shell"])), ""]
-        evidence = cause["evidence"]
+        evidence = fresh_evidence(cause["evidence"], shown)
+        if not evidence:
+            continue
         body = [evidence_line(e) for e in evidence[: CAPS["evidence"]]]
         body += more(len(evidence), CAPS["evidence"], "evidence lines")
         lines += details(f"Evidence for <code>{summary_html(cause['id'])}</code> ({len(evidence)})", body)
@@ -132,7 +153,7 @@ def _lang(shell: str) -> str:
     return {"powershell": "powershell", "sh": "sh", "cmd": "bat"}.get(shell, "")
 
 
-def _findings(report: dict) -> list[str]:
+def _findings(report: dict, shown: set) -> list[str]:
     findings = sorted(report["findings"], key=lambda f: ROLE_ORDER.index(f["role"]) if f["role"] in ROLE_ORDER else 9)
     if not findings:
         return []
@@ -142,7 +163,10 @@ def _findings(report: dict) -> list[str]:
                     f" (confidence {prose(confidence_words(finding))})")
         if finding.get("summary"):
             body.append(f"  {prose(finding['summary'])}")
-        body.extend("  " + evidence_line(e) for e in finding["evidence"][:3])
+        fresh = fresh_evidence(finding["evidence"], shown)
+        body.extend(evidence_line(e, "  ") for e in fresh[:3])
+        if len(fresh) < len(finding["evidence"]) and not fresh:
+            body.append("  - *evidence shown above*")
     body += more(len(findings), CAPS["findings"], "findings")
     return details(f"Findings ({len(findings)})", body)
 
@@ -194,6 +218,12 @@ def _missing(report: dict) -> list[str]:
     body = [f"- {code(m['artifact'])} (collect: {code(m.get('collect') or '')}) would enable "
             + ", ".join(code(i) for i in m["would_enable"]) for m in items]
     return details(f"Missing artifacts ({len(items)})", body)
+
+
+def _guide() -> list[str]:
+    roles = [f"- {code(role)}: {_escape(meaning)}" for role, meaning in reading_guide.ROLES]
+    return details("How to read this report", [_escape(reading_guide.ANSWERS), "", *roles, "",
+                                                _escape(reading_guide.CONFIDENCE)])
 
 
 def _footer(report: dict) -> list[str]:

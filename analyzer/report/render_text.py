@@ -12,6 +12,9 @@ import sys
 
 import regex
 
+from analyzer.report import collect_next
+from analyzer.report.evidence_text import display_lines
+
 ROLE_MARK = {"root-cause": "✗", "contributing": "+", "symptom": "·", "benign": "○"}
 COLOURS = {"red": "31", "yellow": "33", "green": "32", "dim": "2", "bold": "1"}
 # C0 controls, DEL, C1 controls, and the bidi overrides that reorder what a reader sees.
@@ -64,7 +67,8 @@ def render(report: dict, colour: bool = False) -> str:
     if facts:
         lines += ["", paint("Facts: " + "  ".join(facts), "dim")]
     if report["missing"]:
-        lines.append(paint("Would help: " + ", ".join(safe(m["artifact"]) for m in report["missing"]), "dim"))
+        lines += ["", "What to collect next:"]
+        lines.extend(f"  {safe(artifact)}: {safe(command, 300)}" for artifact, command in collect_next.commands(report))
     redactions = report.get("redactions") or {}
     if redactions.get("count"):
         lines.append(paint(f"Redacted {redactions['count']} secret value(s): "
@@ -94,7 +98,9 @@ def _cause(cause: dict, paint) -> list[str]:
     lines = [paint(f"[{safe(cause['id'])}] {safe(cause['title'])}", "bold")]
     for item in cause["evidence"][:3]:
         where = f"{item['source']}:{item['line']}" if item["line"] else item["source"]
-        lines.append(f"    {safe(where)}  {safe(item['text'], 160)}")
+        text_lines = display_lines(item["text"])
+        lines.append(f"    {safe(where)}  {safe(text_lines[0], 160)}")
+        lines.extend(f"    {' ' * len(safe(where))}  {safe(more, 160)}" for more in text_lines[1:8])
     for step in cause["remediation"][:3]:
         if step["text"]:  # prose wrapped in the pattern file: one line here
             lines.append(f"  fix: {one_line(step['text'], 300)}")
