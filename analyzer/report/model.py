@@ -19,10 +19,12 @@ FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port",
               "storage_check_s", "cache_location", "cache_mode")
 
 
-def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, Any]:
+def build_report(bundle, diagnosis: Diagnosis, library, timeline, compiles=None) -> dict[str, Any]:
+    """`compiles`: the debug log's compile table (analyzer/compiles); the report carries it
+    only when the bundle had compile lines."""
     os_name = diagnosis.facts.get("os")
     root_causes = [f for f in diagnosis.findings if f.role == "root-cause"]
-    return {
+    report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "verdict": {"layer": diagnosis.layer, "root_cause": diagnosis.root_cause, "summary": diagnosis.summary},
@@ -37,6 +39,9 @@ def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, A
                     for m in diagnosis.missing if m.would_enable],
         "redactions": {"count": 0, "kinds": []},
     }
+    if compiles is not None and compiles.seen:
+        report["compiles"] = compiles.to_json()
+    return report
 
 
 def _artifact(artifact) -> dict[str, Any]:

@@ -83,7 +83,9 @@ def evidence_line(item: dict) -> str:
 
 
 def render(report: dict) -> str:
-    parts = _head(report) + _causes(report) + _findings(report) + _ruled_out(report)
+    from analyzer.report.compiles_view import md_lines
+
+    parts = _head(report) + _causes(report) + _findings(report) + _ruled_out(report) + md_lines(report)
     tail = _facts(report) + _artifacts(report) + _missing(report) + _footer(report)
     timeline = _timeline(report, CAPS["timeline"])
     text = "\n".join(parts + timeline + tail)
