@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from analyzer.compare.differences import RUST, Difference
 from analyzer.compare.sides import Side, is_rust, match_key
-from analyzer.compare.units import category, difference, is_derived, rooted, units
+from analyzer.compare.units import category, is_derived, rooted, units
+from analyzer.compare.units import difference as unit_difference
 from analyzer.compiles import CompileRow
 from analyzer.compiles.summary import reason_text
 
@@ -62,8 +63,7 @@ def explain(base: Side, cand: Side, differences: list[Difference], notes: list[s
             difference.explains.append(key)
             if row.language:
                 difference.explains_languages.add(row.language)
-            if len(difference.explains) <= MAX_EVIDENCE_SUBJECTS and difference.id.split(":")[0] not in (
-                    "env", "version", "cache", "path"):
+            if len(difference.explains) <= MAX_EVIDENCE_SUBJECTS and difference.id != "path:project":
                 difference.evidence.extend(_row_evidence(base, cand, key, counterpart, row))
     for difference in found.values():
         if difference.id == "path:project" and difference.explains:
@@ -117,7 +117,7 @@ def _argument_reasons(base: Side, cand: Side, row: CompileRow, counterpart: Comp
     rust = is_rust(row)
     left = units([rooted(a, base.root) for a in counterpart.args], rust)
     right = units([rooted(a, cand.root) for a in row.args], rust)
-    only_base, only_cand = difference(left, right)
+    only_base, only_cand = unit_difference(left, right)
     reasons: list[Difference] = []
     for side, unit in [("baseline", u) for u in only_base] + [("candidate", u) for u in only_cand]:
         if is_derived(unit):
@@ -175,7 +175,7 @@ def _derived_reason(base: Side, cand: Side, row: CompileRow, counterpart: Compil
     rust = is_rust(row)
     left = units([rooted(a, base.root) for a in counterpart.args], rust)
     right = units([rooted(a, cand.root) for a in row.args], rust)
-    only_base, only_cand = difference(left, right)
+    only_base, only_cand = unit_difference(left, right)
     if not any(is_derived(u) for u in only_base + only_cand):
         return []
     ident = "cargo:metadata"
@@ -212,10 +212,14 @@ def _row_evidence(base: Side, cand: Side, key: str, counterpart: CompileRow | No
     out = []
     if counterpart is not None:
         out.append({"side": base.label, "source": counterpart.source, "line": counterpart.line,
-                    "text": f"[{counterpart.subject}] {counterpart.result}: " + _args_text(counterpart)})
-    out.append({"side": cand.label, "source": row.source, "line": row.line,
-                "text": f"[{row.subject}] {row.result}: " + _args_text(row)})
+                    "text": _row_text(counterpart)})
+    out.append({"side": cand.label, "source": row.source, "line": row.line, "text": _row_text(row)})
     return out
+
+
+def _row_text(row: CompileRow) -> str:
+    key = f", key {row.hash_key[:16]}…" if row.hash_key else ""
+    return f"[{row.subject}] {row.result}{key}: {_args_text(row)}"
 
 
 def _args_text(row: CompileRow, limit: int = 600) -> str:

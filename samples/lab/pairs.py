@@ -140,9 +140,11 @@ class Pair:
             parts.append(f"$ {shown} {' '.join(cmd[1:])}\n{res.stdout}")
         return "\n".join(parts)
 
-    def expected(self, description: str, explains: str | None, subjects: list[str], **more) -> None:
-        doc = {"description": description, "real": True, "explains": explains,
-               "explained": sorted(subjects), **more}
+    def expected(self, description: str, explanations: dict[str, list[str]], **more) -> None:
+        """`explanations`: difference id -> the crates or objects compare must say it explains
+        (empty: nothing may be explained)."""
+        doc = {"description": description, "real": True,
+               "explanations": {k: sorted(v) for k, v in explanations.items()}, **more}
         (self.lab.sample / "expected.json").write_text(json.dumps(doc, indent=2) + "\n")
 
     def close(self, env: dict | None) -> None:
@@ -158,7 +160,7 @@ C_OBJECTS = ["CMakeFiles/core.dir/src/core.c.o", "CMakeFiles/core.dir/src/table.
 
 
 def rust_pair(name: str, description: str, explains: str | None, base_extra: dict, cand_extra: dict,
-              cand_where: str = "work", cand_sccache: Path | None = None, explained=RUST_LIBS, **more):
+              cand_where: str = "work", cand_sccache: Path | None = None, **more):
     pair, env = Pair(name), None
     try:
         base_project = pair.rust_project()
@@ -168,13 +170,13 @@ def rust_pair(name: str, description: str, explains: str | None, base_extra: dic
         pair.side("baseline", lambda e: pair.build_rust(base_project, e), env)
         cand_env = pair.env(cand_project, sccache=cand_sccache, **cand_extra)
         pair.side("candidate", lambda e: pair.build_rust(cand_project, e), cand_env, sccache=cand_sccache)
-        pair.expected(description, explains, list(explained) if explains else [], **more)
+        pair.expected(description, {explains: RUST_LIBS} if explains else {}, **more)
     finally:
         pair.close(env)
 
 
-def c_pair(name: str, description: str, explains: str | None, base_extra: dict, cand_extra: dict,
-           cand_where: str = "work", explained=C_OBJECTS, **more):
+def c_pair(name: str, description: str, explanations: dict, base_extra: dict, cand_extra: dict,
+           cand_where: str = "work", **more):
     pair, env = Pair(name), None
     try:
         base_project = pair.c_project()
@@ -186,7 +188,7 @@ def c_pair(name: str, description: str, explains: str | None, base_extra: dict, 
         pair.side("baseline", lambda e: pair.build_c(base_project, e, sccache), env, shown=build)
         cand_env = pair.env(cand_project, SCCACHE_DIRECT="true", **cand_extra)
         pair.side("candidate", lambda e: pair.build_c(cand_project, e, sccache), cand_env, shown=build)
-        pair.expected(description, explains, list(explained) if explains else [], **more)
+        pair.expected(description, explanations, **more)
     finally:
         pair.close(env)
 
@@ -211,7 +213,7 @@ def pair_rust_paths():
     """The same workspace from /home/dev/work and /home/dev/ci/work, no path remapping."""
     rust_pair("rust-paths", "Real sccache 0.16 + cargo 1.95: the same workspace built from two "
               "absolute paths against one cache, no --remap-path-prefix.",
-              "path:project", {}, {}, cand_where="ci/work")
+              {"path:project": C_OBJECTS}, {}, {}, cand_where="ci/work")
 
 
 def pair_rust_paths_remapped():
@@ -231,7 +233,7 @@ def pair_rust_paths_remapped():
         pair.expected("Real sccache 0.16 + cargo 1.95: the same workspace from two absolute paths, each "
                       "side remapping its own path to /src with RUSTFLAGS=--remap-path-prefix; sccache "
                       "hashes the arguments and the working directory, so the remap does not make "
-                      "the keys equal.", "path:project", RUST_LIBS)
+                      "the keys equal.", {"path:project": RUST_LIBS})
     finally:
         pair.close(env)
 
@@ -240,13 +242,14 @@ def pair_c_paths():
     """The same CMake project from /home/dev/work and /home/dev/ci/work, no SCCACHE_BASEDIRS."""
     c_pair("c-paths", "Real sccache 0.16 + CMake/Ninja + gcc/g++ with SCCACHE_DIRECT: the same "
            "project built from two absolute paths against one cache, no SCCACHE_BASEDIRS.",
-           "path:project", {}, {}, cand_where="ci/work")
+           {"path:project": C_OBJECTS}, {}, {}, cand_where="ci/work")
 
 
 def pair_cflags_define():
     """CFLAGS=-DLAB_LEVEL=1 in the baseline, -DLAB_LEVEL=2 in the candidate."""
     c_pair("cflags-define", "Real sccache 0.16 + CMake/Ninja + gcc: CFLAGS/CXXFLAGS -DLAB_LEVEL=1, "
-           "then -DLAB_LEVEL=2; every object misses.", "define:LAB_LEVEL",
+           "then -DLAB_LEVEL=2; every object misses, the C ones through CFLAGS, the C++ one through CXXFLAGS.",
+           {"env:CFLAGS": C_OBJECTS[:2], "env:CXXFLAGS": C_OBJECTS[2:]},
            {"CFLAGS": "-DLAB_LEVEL=1", "CXXFLAGS": "-DLAB_LEVEL=1"},
            {"CFLAGS": "-DLAB_LEVEL=2", "CXXFLAGS": "-DLAB_LEVEL=2"})
 
@@ -262,7 +265,7 @@ def pair_cache_dir():
         cand_env = pair.env(project, SCCACHE_DIR=pair.lab.home / ".cache" / "sccache-ci")
         pair.side("candidate", lambda e: pair.build_rust(project, e), cand_env)
         pair.expected("Real sccache 0.16 + cargo 1.95: the same build, the candidate with SCCACHE_DIR "
-                      "on another directory (a different cache location).", "cache:location", RUST_LIBS)
+                      "on another directory (a different cache location).", {"cache:location": RUST_LIBS})
     finally:
         pair.close(env)
 
