@@ -30,7 +30,7 @@ from typing import NamedTuple
 PARSED = re.compile(r"^parse_arguments: (?:(?P<ok>Ok)|CannotCache\((?P<why>.*?)\)|(?P<not>NotCompilation)): (?P<args>\[.*)$",
                     re.DOTALL)
 SUBJECT = re.compile(
-    r"^\[(?P<subject>.+?)\]: (?P<what>get_cached_or_compile: |generate_hash_key took |Hash key: "
+    r"^\[(?P<subject>[^\]\n]+)\]: (?P<what>get_cached_or_compile: |generate_hash_key took |Hash key: "
     r"|Cache (?:hit|miss|none|recache) in |Cache read error: |Cache timed out |Compiled in "
     r"|compile result: |Stored in cache successfully|preprocessor failed|process error)(?P<rest>.*)$",
     re.DOTALL)
@@ -49,7 +49,7 @@ FIRST = ("[", "parse_arguments: ", "compile result: ", "Preprocessor cache ", "I
 SCAN_EXPRESSIONS = (
     r"\] parse_arguments: (?:Ok|CannotCache)",
     r"\]: (?:get_cached_or_compile|Hash key|Cache (?:hit|miss|none|recache|read error|timed out)"
-    r"|Compiled in|compile result|generate_hash_key took)",
+    r"|Compiled in|compile result|generate_hash_key took|preprocessor failed|process error)",
     r"\] (?:Preprocessor cache (?:miss|hit)|Include file |generate_hash_key: Cannot use preprocessor)",
     r"\] stats after compile result: ",
     r"\] compile result: ",
