@@ -209,22 +209,32 @@ def _item(key: str, row: CompileRow, counterpart: CompileRow | None, note: str) 
 
 
 def _row_evidence(base: Side, cand: Side, key: str, counterpart: CompileRow | None, row: CompileRow) -> list[dict]:
+    """Each side's request, with the options only that side had (after `$ROOT`, else raw)."""
+    only = ([], [])
+    if counterpart is not None:
+        rust = is_rust(row)
+        only = unit_difference(units([rooted(a, base.root) for a in counterpart.args], rust),
+                               units([rooted(a, cand.root) for a in row.args], rust))
+        if not any(only):
+            only = unit_difference(units(list(counterpart.args), rust), units(list(row.args), rust))
+        if any(not is_derived(u) for u in only[0] + only[1]):  # cargo's derived hashes only when alone
+            only = ([u for u in only[0] if not is_derived(u)], [u for u in only[1] if not is_derived(u)])
     out = []
     if counterpart is not None:
         out.append({"side": base.label, "source": counterpart.source, "line": counterpart.line,
-                    "text": _row_text(counterpart)})
-    out.append({"side": cand.label, "source": row.source, "line": row.line, "text": _row_text(row)})
+                     "text": _row_text(counterpart, only[0])})
+    out.append({"side": cand.label, "source": row.source, "line": row.line, "text": _row_text(row, only[1])})
     return out
 
 
-def _row_text(row: CompileRow) -> str:
+def _row_text(row: CompileRow, only: list[str], shown: int = 4) -> str:
     key = f", key {row.hash_key[:16]}…" if row.hash_key else ""
-    return f"[{row.subject}] {row.result}{key}: {_args_text(row)}"
-
-
-def _args_text(row: CompileRow, limit: int = 600) -> str:
-    text = " ".join(row.args)
-    return text if len(text) <= limit else text[:limit] + " …"
+    text = f"[{row.subject}] {reason_text(row.reason) if row.missed and row.reason else row.result}{key}"
+    if only:
+        text += "; only in this run: " + " ".join(only[:shown]) + (f" (+{len(only) - shown} more)" if len(only) > shown else "")
+    else:
+        text += "; the same options"
+    return text
 
 
 def _path_fix(difference: Difference) -> str:

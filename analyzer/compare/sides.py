@@ -64,7 +64,7 @@ class Side:
         log = self.compiles
         counts = None
         if self.debug_log:
-            counts = {"requests": log.requests, "hits": log.count("hit"), "misses": log.count("miss"),
+            counts = {"requests": log.requests, "probes": log.probes, "hits": log.count("hit"), "misses": log.count("miss"),
                       "not_served": log.misses, "hit_rate": log.hit_rate}
         return {"inputs": self.inputs, "debug_log": self.debug_log, "compiles": counts,
                 "root": self.root,

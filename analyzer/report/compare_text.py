@@ -43,7 +43,8 @@ def side_line(side: dict) -> str:
     counts = side["compiles"]
     if counts:
         rate = "" if counts["hit_rate"] is None else f", hit rate {counts['hit_rate'] * 100:.0f} %"
-        parts.append(f"{counts['requests']} compile requests, {counts['hits']} hits, {counts['not_served']} not served{rate}")
+        parts.append(f"{counts['requests']} compile requests ({counts['probes']} toolchain probes), {counts['hits']} hits, "
+                     f"{counts['not_served']} not served{rate}")
     else:
         parts.append("no debug log")
     if facts.get("sccache_version"):

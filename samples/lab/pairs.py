@@ -245,6 +245,25 @@ def pair_c_paths():
            {"path:project": C_OBJECTS}, {}, {}, cand_where="ci/work")
 
 
+def pair_c_paths_basedirs():
+    """The two-path C/C++ pair again, each side with SCCACHE_BASEDIRS set to its own project."""
+    pair, env = Pair("c-paths-basedirs"), None
+    try:
+        base_project, cand_project = pair.c_project(), pair.c_project("ci/work")
+        sccache = pair.lab.sccache
+        build = "cmake -G Ninja (launcher sccache) && cmake --build build -v"
+        env = pair.env(base_project, SCCACHE_DIRECT="true", SCCACHE_BASEDIRS=base_project)
+        pair.side(None, lambda e: pair.build_c(base_project, e, sccache), env, shown=build)
+        pair.side("baseline", lambda e: pair.build_c(base_project, e, sccache), env, shown=build)
+        cand_env = pair.env(cand_project, SCCACHE_DIRECT="true", SCCACHE_BASEDIRS=cand_project)
+        pair.side("candidate", lambda e: pair.build_c(cand_project, e, sccache), cand_env, shown=build)
+        pair.expected("Real sccache 0.16 + CMake/Ninja + gcc/g++: the c-paths pair with SCCACHE_BASEDIRS set "
+                      "to each side's project directory: the fix compare suggests for c-paths; the "
+                      "candidate hits.", {})
+    finally:
+        pair.close(env)
+
+
 def pair_cflags_define():
     """CFLAGS=-DLAB_LEVEL=1 in the baseline, -DLAB_LEVEL=2 in the candidate."""
     c_pair("cflags-define", "Real sccache 0.16 + CMake/Ninja + gcc: CFLAGS/CXXFLAGS -DLAB_LEVEL=1, "
@@ -290,6 +309,7 @@ SCENARIOS = {
     "pair-rust-paths": pair_rust_paths,
     "pair-rust-paths-remapped": pair_rust_paths_remapped,
     "pair-c-paths": pair_c_paths,
+    "pair-c-paths-basedirs": pair_c_paths_basedirs,
     "pair-cflags-define": pair_cflags_define,
     "pair-cache-dir": pair_cache_dir,
     "pair-sccache-version": pair_sccache_version,

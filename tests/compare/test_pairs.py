@@ -30,7 +30,7 @@ def result(name: str) -> dict:
 
 
 def test_every_pair_has_both_sides_and_small_files():
-    assert len(PAIRS) >= 9
+    assert len(PAIRS) >= 10
     for pair in PAIRS:
         assert (pair / "baseline" / "sccache-server.log").is_file() and (pair / "candidate").is_dir()
         assert all(f.stat().st_size < 2_000_000 for f in pair.rglob("*") if f.is_file())
@@ -53,6 +53,15 @@ def test_the_pair_without_a_difference_explains_nothing():
     assert got["misses"]["explained"] == 0
     assert {n["subject"] for n in got["not_regressions"]} == {"app", "hello_macro"}
     assert got["verdict"].startswith("No miss to explain")
+
+
+def test_the_fix_suggested_for_two_c_paths_works_for_real():
+    """c-paths again with SCCACHE_BASEDIRS on each side: every object hits, and the project
+    directory still differs but explains nothing."""
+    got = result("c-paths-basedirs")
+    assert got["candidate"]["compiles"]["hits"] == 3 and got["explanations"] == []
+    assert [d["id"] for d in got["unrelated_differences"]] == ["path:project"]
+    assert "SCCACHE_BASEDIRS" in result("c-paths")["explanations"][0]["fix"]
 
 
 def test_differences_that_explain_nothing_are_listed_apart():
