@@ -233,7 +233,7 @@ def _row_text(row: CompileRow, only: list[str], shown: int = 4) -> str:
     if only:
         text += "; only in this run: " + " ".join(only[:shown]) + (f" (+{len(only) - shown} more)" if len(only) > shown else "")
     else:
-        text += "; the same options"
+        text += "; no option the other run lacks"
     return text
 
 

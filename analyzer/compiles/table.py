@@ -216,8 +216,10 @@ class CompileLog:
         return None
 
     def _finish(self, row: CompileRow) -> None:
-        if row.result == "unknown" and row.lookup in ("hit", "miss"):
-            # sccache before 0.10 logs no `compile result:`; the lookup says what happened
+        if row.result == "unknown" and (row.lookup == "hit" or (row.lookup == "miss" and row.compile_s is not None)):
+            # an old server's result line names no subject; the lookup (and, for a miss, the
+            # finished compile) says what happened. A miss whose compile never finished (a
+            # killed server) stays unknown.
             row.result = row.lookup
         if row.result == "miss":
             row.reason = _miss_reason(row)

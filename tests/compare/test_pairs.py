@@ -133,3 +133,13 @@ def test_unreadable_inputs_are_a_usage_error(tmp_path):
     empty.mkdir()
     run = CliRunner().invoke(main, ["compare", str(empty), str(tmp_path / "missing")])
     assert run.exit_code == 2 and "Traceback" not in run.output
+
+
+def test_the_readme_shows_compare_as_printed(monkeypatch):
+    monkeypatch.chdir(SAMPLES.parent)
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    command = "sccache-forensics compare samples/pairs/rustflags/baseline samples/pairs/rustflags/candidate"
+    assert command in readme
+    run = CliRunner().invoke(main, command.split()[1:])
+    assert run.exit_code == 0
+    assert f"```\n{run.output}```" in readme
