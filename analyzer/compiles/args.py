@@ -12,7 +12,9 @@ import re
 MAX_ARGS = 2000
 MAX_ARG_CHARS = 4096
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
-_UNICODE = re.compile(r"u\{([0-9a-fA-F]{1,6})\}")
+# "…" strings with backslash escapes; the closing quote may be missing on a cut line.
+_QUOTED = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)(?:"|\\?$)', re.DOTALL)
+_ESCAPE = re.compile(r"\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))", re.DOTALL)
 
 C_LANGUAGES = {".c": "C", ".i": "C", ".cc": "C++", ".cpp": "C++", ".cxx": "C++", ".c++": "C++", ".C": "C++",
                ".ii": "C++", ".m": "ObjC", ".mm": "ObjC++", ".cu": "CUDA", ".s": "Assembler", ".S": "Assembler"}
@@ -21,38 +23,28 @@ _X_LANGUAGES = {"c": "C", "c++": "C++", "objective-c": "ObjC", "objective-c++": 
 
 
 def parse_list(text: str) -> list[str]:
-    """The strings of a `{:?}`-printed Vec<OsString>; never raises."""
+    """The strings of a `{:?}`-printed Vec<OsString>; never raises. A string cut short by the
+    end of the line is kept as far as it goes."""
+    start = text.find("[")
+    if start < 0:
+        return []
     out: list[str] = []
-    i, n = text.find("["), len(text)
-    if i < 0:
-        return out
-    i += 1
-    while i < n and len(out) < MAX_ARGS:
-        start = text.find('"', i)
-        if start < 0:
+    for match in _QUOTED.finditer(text, start + 1):
+        body = match[1]
+        if "\\" in body:
+            body = _ESCAPE.sub(_unescape, body)
+        out.append(body[:MAX_ARG_CHARS])
+        if len(out) >= MAX_ARGS:
             break
-        j, buf = start + 1, []
-        while j < n:
-            ch = text[j]
-            if ch == '"':
-                break
-            if ch == "\\" and j + 1 < n:
-                nxt = text[j + 1]
-                if nxt == "u":
-                    match = _UNICODE.match(text, j + 1)
-                    if match:
-                        code = int(match[1], 16)
-                        buf.append(chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd")
-                        j = match.end()
-                        continue
-                buf.append(_ESCAPES.get(nxt, nxt))
-                j += 2
-                continue
-            buf.append(ch)
-            j += 1
-        out.append("".join(buf)[:MAX_ARG_CHARS])
-        i = j + 1
     return out
+
+
+def _unescape(match: re.Match) -> str:
+    code = match[1]
+    if code is not None:
+        value = int(code, 16)
+        return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else "\ufffd"
+    return _ESCAPES.get(match[2], match[2])
 
 
 def is_rust(args: list[str]) -> bool:

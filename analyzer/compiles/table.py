@@ -15,11 +15,11 @@ from analyzer.compiles.lines import Line, read, seconds
 from analyzer.compiles.stats import parse_server_stats
 
 FIRST_ROWS = 100
-MISS_ROWS = 1000
+MISS_ROWS = 500
 MAX_SUBJECTS = 5000
 MAX_OPEN = 512           # requests waiting for their result, per log; more means lost lines
-SCAN_CAP = 20000         # requests read on the fast scan before it stops selecting compile lines
-MAX_COMMAND_CHARS = 2000
+SCAN_CAP = 5000          # requests read on the fast scan before it stops selecting compile lines
+MAX_COMMAND_CHARS = 1000
 
 RESULTS = {"cache hit": "hit", "cache miss": "miss", "not cached": "not-cached",
            "not cacheable": "not-cacheable", "compile failed": "failed", "cache error": "error"}
