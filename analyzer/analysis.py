@@ -52,9 +52,9 @@ def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool 
     knowledge = knowledge or load_knowledge()
     scan = Scan(knowledge)
     bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(knowledge, scan, fast_min_bytes))
+    scan.compiles.close()  # every request has its result before rules read the counts
     diagnosis = diagnose(bundle, scan.matches, knowledge, scan)
     timeline = build_timeline(bundle, scan.matches, knowledge)
-    scan.compiles.close()
     report = build_report(bundle, diagnosis, knowledge, timeline, scan.compiles)
     unexplained = scan.unexplained
     if redact:

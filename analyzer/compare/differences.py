@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from analyzer.compare.sides import Side, Sourced
 from analyzer.compare.units import env_units, rooted
+from analyzer.redact import MASK, secret_value
 
 RUST = frozenset({"Rust"})
 C_FAMILY = frozenset({"C", "C++", "ObjC", "ObjC++", "CUDA", "Assembler"})
@@ -94,6 +95,9 @@ def env_difference(name: str, base: Side, cand: Side, roots) -> Difference | Non
         return None
     if b is not None and c is not None and rooted(b, roots[0]) == rooted(c, roots[1]):
         return None  # the same setting, each side naming its own project directory
+    if any(v is not None and secret_value(name, v) for v in (b, c)):  # compared, never shown
+        b = MASK if b is not None else None
+        c = MASK if c is not None else None
     ev = [evidence(base, left, f"{name}={b}" if b is not None else f"{name} not set"),
           evidence(cand, right, f"{name}={c}" if c is not None else f"{name} not set")]
     title = f"{name} differs: {_shown(b)} in the baseline, {_shown(c)} in the candidate"

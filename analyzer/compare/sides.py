@@ -4,6 +4,7 @@ configuration, versions, the cache, the compile requests, and where each was rea
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from analyzer.compiles import CompileLog, CompileRow
@@ -72,13 +73,32 @@ class Side:
 
 
 def match_key(row: CompileRow, root: str | None) -> str:
-    """Crates by name; objects by their output path relative to the project."""
+    """Crates by name (and version, for a registry crate: two versions of one crate in a build
+    stay apart); objects by their output path relative to the project."""
     output = row.output
     if output:
         if root and output.startswith(root + "/"):
             output = output[len(root) + 1:]
         return output
-    return row.subject
+    version = _registry_version(row)
+    return f"{row.subject}@{version}" if version else row.subject
+
+
+_VERSIONED_DIR = re.compile(r"[/\\](?P<name>[A-Za-z0-9_.-]+?)-(?P<version>\d+\.\d+\.\d+[^/\\]*)[/\\]")
+
+
+def _registry_version(row: CompileRow) -> str | None:
+    """`…/registry/src/index.crates.io-…/syn-2.0.87/src/lib.rs` -> `2.0.87` for crate `syn`."""
+    if not row.args or row.compiler != "rustc":
+        return None
+    crate = row.subject.replace("-", "_")
+    for arg in row.args:
+        if arg.endswith(".rs"):
+            for match in _VERSIONED_DIR.finditer(arg):
+                if match["name"].replace("-", "_") == crate:
+                    return match["version"]
+            return None
+    return None
 
 
 def read_side(label: str, inputs: list[str], analysis) -> Side:

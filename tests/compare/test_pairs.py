@@ -143,3 +143,15 @@ def test_the_readme_shows_compare_as_printed(monkeypatch):
     run = CliRunner().invoke(main, command.split()[1:])
     assert run.exit_code == 0
     assert f"```\n{run.output}```" in readme
+
+
+def test_a_secret_setting_that_differs_is_named_but_never_shown(tmp_path):
+    base, cand = _copy_pair(tmp_path, "same")
+    for side, secret in ((base, "FAKEsecretBASEbase1234567890"), (cand, "FAKEsecretCANDcand1234567890")):
+        env = side / "env.txt"
+        env.write_text(env.read_text() + f"SCCACHE_REDIS_PASSWORD={secret}\n")
+    got = compare([str(base)], [str(cand)], knowledge())
+    text = json.dumps(got)
+    assert "env:SCCACHE_REDIS_PASSWORD" in [d["id"] for d in got["unrelated_differences"]]
+    assert "FAKEsecret" not in text
+    assert got["explanations"] == []

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.compiles import args as arglib
 from analyzer.compiles.lines import read, seconds
 from analyzer.compiles.stats import parse_server_stats
+from analyzer.compiles.table import CompileLog
+from analyzer.records import Record
 
 UTIL_ARGS = ('["--crate-name", "util", "--edition=2021", "util/src/lib.rs", "--crate-type", "lib", '
              '"-C", "debuginfo=2", "--out-dir", "/home/dev/work/target/debug/deps"]')
@@ -82,3 +86,20 @@ def test_server_stats_counters_and_maps():
 def test_seconds():
     assert seconds("0.175 s, storing in cache") == 0.175
     assert seconds("no time") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(["[a]: get_cached_or_compile: ", "parse_arguments: CannotCache(", "[a]: Cache hit in ",
+                     "[a]: compile result: ", "compile result: ", "Include file ", "stats after compile result: "
+                     "ServerStats {", "Preprocessor cache miss: "]).flatmap(
+        lambda head: st.text(max_size=200).map(lambda tail: head + tail))), max_size=40))
+def test_any_text_fed_to_the_table_never_raises_and_stays_consistent(texts):
+    log = CompileLog()
+    for number, text in enumerate(texts, 1):
+        log.feed(Record("s.log", "sccache-log", number, text))
+    doc = log.to_json()
+    assert doc["requests"] == doc["probes"] + sum(
+        doc[k] for k in ("hits", "misses", "not_cacheable", "not_cached", "failed", "errors", "unknown"))
+    assert doc["not_served"] == doc["requests"] - doc["probes"] - doc["hits"]
