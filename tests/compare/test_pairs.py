@@ -9,6 +9,7 @@ import shutil
 from functools import cache
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -36,9 +37,13 @@ def test_every_pair_has_both_sides_and_small_files():
         assert all(f.stat().st_size < 2_000_000 for f in pair.rglob("*") if f.is_file())
 
 
+SCHEMA = json.loads((SAMPLES.parent / "analyzer" / "schema" / "compare.schema.json").read_text())
+
+
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p.name)
 def test_the_planted_difference_explains_exactly_the_misses_it_caused(pair):
     got = result(pair.name)
+    jsonschema.validate(json.loads(json.dumps(got)), SCHEMA)
     assert {e["id"]: e["explains"] for e in got["explanations"]} == expected(pair)
     assert not got["unexplained"], got["unexplained"]
     for item in got["explanations"]:
@@ -105,6 +110,7 @@ def test_without_env_dumps_the_define_in_the_arguments_explains_the_misses(tmp_p
     (base / "env.txt").unlink()
     (cand / "env.txt").unlink()
     got = compare([str(base)], [str(cand)], knowledge())
+    jsonschema.validate(got, SCHEMA)
     assert {e["id"]: e["explains"] for e in got["explanations"]} == {
         "define:LAB_LEVEL": sorted(sum(expected(SAMPLES / "pairs" / "cflags-define").values(), []))}
     assert any("no environment dump" in n for n in got["notes"])
