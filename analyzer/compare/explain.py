@@ -26,6 +26,11 @@ from analyzer.compiles import CompileRow
 from analyzer.compiles.summary import reason_text
 
 MAX_EVIDENCE_SUBJECTS = 3
+# Results that are not a cache miss: no difference between the runs is looked for.
+NOT_CACHE_QUESTIONS = {
+    "failed": "the compile itself failed: not a cache question",
+    "unknown": "no result in the log: the server stopped (or the log was cut) before it answered",
+}
 
 
 @dataclass
@@ -47,10 +52,17 @@ def explain(base: Side, cand: Side, differences: list[Difference], notes: list[s
     elif not base.debug_log:
         notes.append("the baseline has no debug log (SCCACHE_LOG=debug): compiler arguments and hash keys "
                      "could not be compared; misses are explained by settings alone")
+    for side in (base, cand):
+        if side.compiles is not None and side.compiles.truncated:
+            notes.append(f"the {side.label}'s log is big: only its first {side.compiles.requests} compile requests "
+                         "were read, so later compiles are not matched")
     for key, row in sorted(cand_rows.items()):
         if not row.missed:
             continue
         counterpart = base_rows.get(key)
+        if row.result in NOT_CACHE_QUESTIONS:
+            unexplained.append(_item(key, row, counterpart, NOT_CACHE_QUESTIONS[row.result]))
+            continue
         if counterpart is not None and _same_outcome(counterpart, row):
             same.append(_item(key, row, counterpart, "not cacheable in both runs" if row.result == "not-cacheable"
                               else "missed in the baseline too"))

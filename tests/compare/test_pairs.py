@@ -161,3 +161,12 @@ def test_a_secret_setting_that_differs_is_named_but_never_shown(tmp_path):
     assert "env:SCCACHE_REDIS_PASSWORD" in [d["id"] for d in got["unrelated_differences"]]
     assert "FAKEsecret" not in text
     assert got["explanations"] == []
+
+
+def test_a_compile_the_server_never_answered_is_not_blamed_on_a_difference():
+    """server-killed-midbuild: the server was killed while `slow` compiled; no result line."""
+    got = compare([str(SAMPLES / "healthy-second-run" / "bundle")],
+                  [str(SAMPLES / "server-killed-midbuild" / "bundle")], knowledge())
+    slow = next(u for u in got["unexplained"] if u["subject"] == "slow")
+    assert slow["result"] == "unknown" and "server stopped" in slow["note"]
+    assert not any("slow" in e["explains"] for e in got["explanations"])
