@@ -6,8 +6,8 @@ from __future__ import annotations
 
 REASON_TEXT = {
     "new-key": ("not in the cache (new key)", "not in the cache (new key)"),
-    "header-too-new": ("preprocessor cache miss because a header was too new",
-                       "preprocessor cache misses because a header was too new"),
+    "header-too-new": ("not in the cache (a header too new for the preprocessor cache)",
+                       "not in the cache (a header too new for the preprocessor cache)"),
     "read-error": ("cache read error", "cache read errors"),
     "timeout": ("cache lookup timed out", "cache lookups timed out"),
     "recache": ("forced recache", "forced recaches"),
@@ -37,11 +37,18 @@ def summary(log) -> str:
     if log.hit_rate is not None:
         head += f" (hit rate {log.hit_rate * 100:.1f} % of cacheable)"
     if not missed:
-        return head + ", nothing missed"
+        text = head + ", nothing missed"
+        if log.too_new_hits:
+            text += (f"; {log.too_new_hits} hit(s) had to preprocess first: a header was too new for the "
+                     "preprocessor cache")
+        return text
     parts = [f"{n} {reason_text(r, n)}" for r, n in sorted(log.reasons.items(), key=lambda kv: (-kv[1], kv[0]))]
     text = f"{head}; {missed} not served from the cache: " + ", ".join(parts)
     if log.probes:
         text += f" (and {log.probes} toolchain probe(s), never cacheable)"
+    if log.too_new_hits:
+        text += (f"; {log.too_new_hits} hit(s) had to preprocess first: a header was too new for the "
+                 "preprocessor cache")
     if log.truncated:
         text += "; counts cover the requests the fast scan read"
     return text

@@ -84,7 +84,9 @@ class CompileLog:
         self.server_stats_at: tuple[str, int] | None = None
         self.sources: dict[str, int] = {}
         self.truncated = False  # the fast scan stopped selecting compile lines
+        self.too_new_hits = 0   # hits whose preprocessor cache lookup a too-new header prevented
         self._open: dict[str, dict[str, CompileRow]] = {}
+        self._queued: dict[str, list[tuple[int, str]]] = {}
 
     # ---- input ----------------------------------------------------------------------------
 
@@ -141,10 +143,12 @@ class CompileLog:
         row = self._row(record, line)
         if row is not None:
             row.hash_s = seconds(line.value)
+            self._claim(record, row)
 
     def _key(self, record, line: Line) -> None:
         row = self._row(record, line)
         if row is not None:
+            self._claim(record, row)
             row.hash_key = line.value.split()[0] if line.value else None
 
     def _lookup(self, record, line: Line) -> None:
@@ -188,15 +192,32 @@ class CompileLog:
         return looked[0] if looked else None
 
     def _preprocessor(self, record, line: Line) -> None:
-        row = self._latest_keyless(record.source)
-        if row is None:
-            return
+        """Preprocessor lines name no compile. They are queued and claimed by the next open
+        request of the same log to finish hashing that started before them (one note per
+        header each): with compiles in parallel, the best the log allows."""
         if line.value == "too-new":
-            row.notes.append(f"include file {line.extra} is too new for the preprocessor cache")
+            note = f"include file {line.extra} is too new for the preprocessor cache"
         elif line.value == "too-hard":
-            row.notes.append(f"cannot use the preprocessor cache because of {line.extra}")
+            note = f"cannot use the preprocessor cache because of {line.extra}"
         else:
-            row.notes.append("preprocessor cache " + line.value[3:])
+            note = "preprocessor cache " + line.value[3:]
+        queue = self._queued.setdefault(record.source, [])
+        if len(queue) < MAX_OPEN:
+            queue.append((record.line, note))
+
+    def _claim(self, record, row: CompileRow) -> None:
+        queue = self._queued.get(record.source)
+        if not queue:
+            return
+        kept, taken = [], set(row.notes)
+        for item in queue:
+            line, note = item
+            if line > row.line and note not in taken:
+                row.notes.append(note)
+                taken.add(note)
+            else:
+                kept.append(item)
+        self._queued[record.source] = kept
 
     def _stats(self, record, line: Line) -> None:
         self.server_stats = parse_server_stats(line.value)
@@ -208,12 +229,6 @@ class CompileLog:
         listed = list(args)
         return CompileRow(record.source, record.line, record.time, subject, args,
                           arglib.compiler_of(listed) if args else "", arglib.language_of(listed) if args else None)
-
-    def _latest_keyless(self, source: str) -> CompileRow | None:
-        for row in reversed(self._open.get(source, {}).values()):
-            if row.hash_key is None:
-                return row
-        return None
 
     def _finish(self, row: CompileRow) -> None:
         if row.result == "unknown" and (row.lookup == "hit" or (row.lookup == "miss" and row.compile_s is not None)):
@@ -231,6 +246,8 @@ class CompileLog:
             row.detail = "; ".join(row.notes)[:500]
         self.requests += 1
         self.sources[row.source] = self.sources.get(row.source, 0) + 1
+        if row.result == "hit" and any(" is too new " in note for note in row.notes):
+            self.too_new_hits += 1
         if row.probe:
             self.probes += 1
         else:
@@ -255,6 +272,7 @@ class CompileLog:
             for row in opened.values():
                 self._finish(row)
         self._open.clear()
+        self._queued.clear()
 
     # ---- views ----------------------------------------------------------------------------
 

@@ -15,8 +15,10 @@ C/C++ pairs build a small CMake + Ninja project with gcc and g++ through
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import labkit
@@ -264,6 +266,28 @@ def pair_c_paths_basedirs():
         pair.close(env)
 
 
+def pair_header_too_new():
+    """A header with a modification time two hours ahead (a clock-skewed checkout): sccache's
+    preprocessor cache refuses it on every compile; a cold run, then a warm one."""
+    pair, env = Pair("header-too-new"), None
+    try:
+        project = pair.c_project()
+        header = project / "include" / "core.h"
+        ahead = time.time() + 7200
+        os.utime(header, (ahead, ahead))
+        sccache = pair.lab.sccache
+        build = "cmake -G Ninja (launcher sccache) && cmake --build build -v"
+        env = pair.env(project, SCCACHE_DIRECT="true")
+        pair.side("baseline", lambda e: pair.build_c(project, e, sccache), env, shown=build)
+        pair.side("candidate", lambda e: pair.build_c(project, e, sccache), env, shown=build)
+        pair.expected("Real sccache 0.16 + CMake/Ninja + gcc/g++ with SCCACHE_DIRECT: include/core.h has an "
+                      "mtime two hours ahead, so every compile logs `Include file ... is too new` and the "
+                      "preprocessor cache is never used; the baseline is the cold run (misses), the "
+                      "candidate the warm run (hits through the ordinary key).", {})
+    finally:
+        pair.close(env)
+
+
 def pair_cflags_define():
     """CFLAGS=-DLAB_LEVEL=1 in the baseline, -DLAB_LEVEL=2 in the candidate."""
     c_pair("cflags-define", "Real sccache 0.16 + CMake/Ninja + gcc: CFLAGS/CXXFLAGS -DLAB_LEVEL=1, "
@@ -311,6 +335,7 @@ SCENARIOS = {
     "pair-c-paths": pair_c_paths,
     "pair-c-paths-basedirs": pair_c_paths_basedirs,
     "pair-cflags-define": pair_cflags_define,
+    "pair-header-too-new": pair_header_too_new,
     "pair-cache-dir": pair_cache_dir,
     "pair-sccache-version": pair_sccache_version,
     "pair-same": pair_same,

@@ -77,7 +77,7 @@ def test_a_header_too_new_is_the_reason_of_the_compile_it_belongs_to():
         log.feed(_record(number, text))
     doc = log.to_json()
     assert {r["subject"]: r["reason"] for r in doc["rows"]} == {"a.o": "header-too-new", "b.o": "new-key"}
-    assert "1 preprocessor cache miss because a header was too new" in doc["summary"]
+    assert "1 not in the cache (a header too new for the preprocessor cache)" in doc["summary"]
 
 
 def test_rows_are_bounded_but_counts_cover_every_request(monkeypatch):
@@ -107,3 +107,13 @@ def test_a_request_without_result_is_closed_as_unknown_when_the_log_ends():
 def test_a_bundle_without_debug_lines_has_no_compile_table():
     report = analyze([str(SAMPLES / "port-taken" / "bundle")], knowledge()).report
     assert "compiles" not in report
+
+
+def test_a_header_with_a_future_mtime_is_named_on_every_compile_it_touched():
+    """Real: include/core.h two hours ahead, three compiles in parallel (ninja), each logging
+    `Include file … is too new` between other compiles' lines."""
+    cold = _compiles(PAIRS / "header-too-new" / "baseline")
+    assert cold["reasons"] == {"header-too-new": 3}
+    assert all("core.h is too new" in r["detail"] for r in cold["rows"])
+    warm = _compiles(PAIRS / "header-too-new" / "candidate")
+    assert warm["hits"] == 3 and "3 hit(s) had to preprocess first" in warm["summary"]
