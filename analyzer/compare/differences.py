@@ -24,6 +24,9 @@ FLAG_ENV = {
 INCREMENTAL_ENV = ("CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL")
 COMPILER_ENV = {"CC": frozenset({"C", "ObjC"}), "CXX": frozenset({"C++", "ObjC++"})}
 KEY_ENV = ("SCCACHE_BASEDIRS", "SCCACHE_C_CUSTOM_CACHE_BUSTER")
+# sccache hashes every CARGO_* variable of the client's environment into a Rust key
+# (src/compiler/rust.rs), except these; CARGO_ENCODED_RUSTFLAGS reaches the key as arguments.
+CARGO_UNHASHED = ("CARGO_MAKEFLAGS", "CARGO_BUILD_JOBS", "CARGO_ENCODED_RUSTFLAGS")
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Difference:
     evidence: list[dict] = field(default_factory=list)
     fix: str = ""
     units: tuple[frozenset, frozenset] = (frozenset(), frozenset())  # options each side's value adds
+    global_key: bool = False  # changes every key of its languages, whatever the arguments
     explains: list[str] = field(default_factory=list)
     explains_languages: set = field(default_factory=set)
 
@@ -113,10 +117,16 @@ def env_difference(name: str, base: Side, cand: Side, roots) -> Difference | Non
                           "dev profile compiles workspace crates incrementally when it is unset.")
     if name in COMPILER_ENV:
         return Difference(f"env:{name}", title, b, c, "key", COMPILER_ENV[name], ev,
-                          f"Use the same compiler (`{name}`) in both: its path and contents enter the key.")
+                          f"Use the same compiler (`{name}`) in both: its path and contents enter the key.",
+                          global_key=True)
     if name in KEY_ENV:
         return Difference(f"env:{name}", title, b, c, "key", None, ev,
-                          f"Set `{name}` the same in both.")
+                          f"Set `{name}` the same in both.", global_key=True)
+    if name.startswith("CARGO_") and name not in CARGO_UNHASHED and not name.startswith("CARGO_REGISTRIES_"):
+        return Difference(f"env:{name}", title, b, c, "key", RUST, ev,
+                          f"Set `{name}` the same in both, or unset it where it is not needed: sccache hashes "
+                          "every `CARGO_*` variable of the build's environment into the keys of Rust compiles.",
+                          global_key=True)
     cache_id = cache_variable(name)
     if cache_id:
         return Difference(cache_id, f"{CACHE_TITLES[cache_id]} ({name}): {_shown(b)} in the baseline, "
@@ -181,5 +191,5 @@ def fact_differences(base: Side, cand: Side, roots) -> list[Difference]:
         ev = [evidence(base, left, f"{name} = {left.value}", fallback="(derived)"),
               evidence(cand, right, f"{name} = {right.value}", fallback="(derived)")]
         out.append(Difference(ident, f"{title}: `{left.value}` in the baseline, `{right.value}` in the candidate",
-                              left.value, right.value, scope, languages, ev, fix))
+                              left.value, right.value, scope, languages, ev, fix, global_key=scope == "key"))
     return out

@@ -110,9 +110,7 @@ def _reasons(base: Side, cand: Side, row: CompileRow, counterpart: CompileRow | 
     path = found.get("path:project")
     if path is not None and (is_rust(row) or any(cand.root in a for a in row.args if cand.root)):
         reasons.append(path)
-    reasons += [d for d in found.values() if d.scope == "key" and d.id.startswith(("version:", "env:CC", "env:CXX",
-                                                                                       "env:SCCACHE_"))
-                and d.applies_to(language) and d not in reasons]
+    reasons += [d for d in found.values() if d.global_key and d.applies_to(language) and d not in reasons]
     reasons += [d for d in cache if d not in reasons]
     if not reasons and counterpart is not None:
         reasons += _derived_reason(base, cand, row, counterpart, found)

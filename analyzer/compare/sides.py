@@ -108,7 +108,7 @@ def read_side(label: str, inputs: list[str], analysis) -> Side:
             side.env_files.append(artifact.path)
             for record in artifact.records:
                 name, value = record.get("name"), record.get("value")
-                if name and name not in side.env and (name in HASH_ENV or name.startswith("SCCACHE_")) \
+                if name and name not in side.env and (name in HASH_ENV or name.startswith(("SCCACHE_", "CARGO_"))) \
                         and name not in IGNORED_ENV:
                     side.env[name] = Sourced(value or "", record.source, record.line, record.text)
         for fact in artifact.facts:

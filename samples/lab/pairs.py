@@ -202,6 +202,14 @@ def pair_rustflags():
               "env:RUSTFLAGS", {}, {"RUSTFLAGS": "--cfg lab_feature"})
 
 
+def pair_cargo_term_color():
+    """CARGO_TERM_COLOR=always in the candidate (as many CI set-ups have it), unset in the baseline."""
+    rust_pair("cargo-term-color", "Real sccache 0.16 + cargo 1.95: CARGO_TERM_COLOR unset, then "
+              "CARGO_TERM_COLOR=always (a common CI setting); sccache hashes every CARGO_* variable of "
+              "the client's environment into Rust keys, so every library crate misses.",
+              "env:CARGO_TERM_COLOR", {}, {"CARGO_TERM_COLOR": "always"})
+
+
 def pair_incremental():
     """CARGO_INCREMENTAL=0 in the baseline, unset in the candidate (cargo's dev default: on)."""
     rust_pair("incremental", "Real sccache 0.16 + cargo 1.95: CARGO_INCREMENTAL=0, then unset, so "
@@ -330,6 +338,7 @@ def pair_same():
 SCENARIOS = {
     "pair-rustflags": pair_rustflags,
     "pair-incremental": pair_incremental,
+    "pair-cargo-term-color": pair_cargo_term_color,
     "pair-rust-paths": pair_rust_paths,
     "pair-rust-paths-remapped": pair_rust_paths_remapped,
     "pair-c-paths": pair_c_paths,
