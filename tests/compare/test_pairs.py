@@ -170,3 +170,19 @@ def test_a_compile_the_server_never_answered_is_not_blamed_on_a_difference():
     slow = next(u for u in got["unexplained"] if u["subject"] == "slow")
     assert slow["result"] == "unknown" and "server stopped" in slow["note"]
     assert not any("slow" in e["explains"] for e in got["explanations"])
+
+
+def test_the_same_key_missed_in_another_place_is_blamed_on_the_cache_not_the_build(tmp_path):
+    """An edited copy of cache-dir: both env dumps name the same SCCACHE_DIR but different S3
+    key prefixes, the stats are gone. The hash keys are equal on both sides, so only a cache
+    difference may explain the misses, and the prefix is the one left."""
+    base, cand = _copy_pair(tmp_path, "cache-dir")
+    for side, prefix in ((base, "laptop"), (cand, "ci")):
+        (side / "show-stats.txt").unlink()
+        env = side / "env.txt"
+        lines = [line for line in env.read_text().splitlines() if not line.startswith("SCCACHE_DIR=")]
+        env.write_text("\n".join(lines + ["SCCACHE_DIR=/home/dev/.cache/sccache", f"SCCACHE_S3_KEY_PREFIX={prefix}"])
+                       + "\n")
+    got = compare([str(base)], [str(cand)], knowledge())
+    assert {e["id"]: e["explains"] for e in got["explanations"]} == {"cache:key-prefix": ["alpha", "beta", "util"]}
+    assert "prefix" in got["explanations"][0]["fix"]
