@@ -56,6 +56,9 @@ def explain(base: Side, cand: Side, differences: list[Difference], notes: list[s
         if side.compiles is not None and side.compiles.truncated:
             notes.append(f"the {side.label}'s log is big: only its first {side.compiles.requests} compile requests "
                          "were read, so later compiles are not matched")
+        if side.compiles is not None and side.compiles.subjects_left_out:
+            notes.append(f"the {side.label} compiled more crates and objects than are kept for matching; "
+                         f"{side.compiles.subjects_left_out} request(s) of the rest are not matched")
     for key, row in sorted(cand_rows.items()):
         if not row.missed:
             continue

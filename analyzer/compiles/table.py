@@ -82,7 +82,6 @@ class CompileLog:
         self.subjects_left_out = 0
         self.server_stats: dict | None = None
         self.server_stats_at: tuple[str, int] | None = None
-        self.sources: dict[str, int] = {}
         self.truncated = False  # the fast scan stopped selecting compile lines
         self.too_new_hits = 0   # hits whose preprocessor cache lookup a too-new header prevented
         self._open: dict[str, dict[str, CompileRow]] = {}
@@ -245,7 +244,6 @@ class CompileLog:
         if not row.detail and row.notes:
             row.detail = "; ".join(row.notes)[:500]
         self.requests += 1
-        self.sources[row.source] = self.sources.get(row.source, 0) + 1
         if row.result == "hit" and any(" is too new " in note for note in row.notes):
             self.too_new_hits += 1
         if row.probe:
