@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from analyzer.compiles import CompileLog
 from analyzer.diagnose.inputs import ScanSummary
 from analyzer.ingest import default_keep
 from analyzer.patterns.model import Match
@@ -49,9 +50,13 @@ class Scan:
     unexplained: list[Unexplained] = field(default_factory=list)
     match_totals: dict[tuple[str, str], int] = field(default_factory=dict)
     event_totals: dict[tuple[str, str], int] = field(default_factory=dict)
+    # One row per compile request of sccache's debug log (analyzer/compiles).
+    compiles: CompileLog = field(default_factory=CompileLog)
     _last: dict[str, Previous] = field(default_factory=dict)
 
     def keep(self, record: Record) -> bool:
+        if record.kind == "sccache-log":
+            self.compiles.feed(record)
         found = self.library.match(record) if self.library is not None else []
         kept = [m for m in found if self._count(self.match_totals, (record.source, m.pattern_id)) <= MATCH_CAP]
         if kept:
@@ -85,6 +90,8 @@ class Scan:
             return self.match_totals.get((source, name), 0) >= MATCH_CAP
         if kind == "event":
             return self.event_totals.get((source, name), 0) >= EVENT_CAP
+        if kind == "compile":
+            return self.compiles.spent()
         return False
 
     def _keep_anchor(self, record: Record) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.analysis import Analysis, analyze, load_knowledge, unreadable_reason
+from analyzer.batch.cache_columns import cache_columns
 from analyzer.batch.hashing import content_hash
 from analyzer.batch.inputs import promised_kind
 from analyzer.batch.templates import MAX_LINE, mask_line
@@ -125,6 +126,7 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
         "hash": digest,
         "path": path,
         "report": report,
+        **cache_columns(rep),
     }
 
 

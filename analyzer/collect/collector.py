@@ -153,7 +153,7 @@ class _Collection:
             if not (outcome.error or "").startswith("not found"):
                 break
         if outcome is None:  # no way to run it on this machine
-            return
+            return None
         entry = Entry(layout.FILES[key], outcome.command, outcome.exit_status, outcome.duration_ms,
                       outcome.error, note=outcome.note)
         self.write(entry, self.scrub.data(outcome.output) if outcome.output else None)

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from analyzer import timefmt
+from analyzer.compiles.lines import SCAN_EXPRESSIONS as COMPILE_EXPRESSIONS
 from analyzer.parsers import Item, register
 from analyzer.records import Fact, Problem, Record
 
@@ -210,6 +211,8 @@ SCAN_HINTS: tuple[tuple[str, str], ...] = (
     # events are searched in the message, which follows the `[time LEVEL target] ` prefix
     *((f"event:{name}", pattern.pattern.lstrip("^")) for name, pattern in EVENTS),
     ("fact:proxy", PROXY.pattern),
+    # the compile lines of a debug log, for the per-compile table (analyzer/compiles)
+    *(("compile", expression) for expression in COMPILE_EXPRESSIONS),
 )
 
 

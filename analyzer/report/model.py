@@ -13,6 +13,7 @@ from analyzer import TOOL_NAME, __version__
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
 
 if TYPE_CHECKING:
+    from analyzer.compiles import CompileLog
     from analyzer.ingest import Bundle
     from analyzer.knowledge import Knowledge
     from analyzer.records import Artifact
@@ -26,10 +27,12 @@ FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port",
 
 
 def build_report(bundle: Bundle, diagnosis: Diagnosis, knowledge: Knowledge,
-                 timeline: list[TimelineEvent]) -> dict[str, Any]:
+                 timeline: list[TimelineEvent], compiles: CompileLog | None = None) -> dict[str, Any]:
+    """`compiles`: the debug log's compile table (analyzer/compiles); the report carries it
+    only when the bundle had compile lines."""
     os_name = diagnosis.facts.get("os")
     root_causes = [f for f in diagnosis.findings if f.role == "root-cause"]
-    return {
+    report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "verdict": {"layer": diagnosis.layer, "root_cause": diagnosis.root_cause, "summary": diagnosis.summary},
@@ -44,6 +47,9 @@ def build_report(bundle: Bundle, diagnosis: Diagnosis, knowledge: Knowledge,
                     for m in diagnosis.missing if m.would_enable],
         "redactions": {"count": 0, "kinds": []},
     }
+    if compiles is not None and compiles.seen:
+        report["compiles"] = compiles.to_json()
+    return report
 
 
 def _artifact(artifact: Artifact) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import jinja2
 import regex
 from markupsafe import Markup, escape
 
+from analyzer.compiles.summary import reason_text
 from analyzer.report import reading_guide, svg_timeline
 
 BANNER_FACTS = ("sccache_version", "backend", "server_port", "proxy", "startup_timeout_ms", "storage_check_s")
@@ -41,6 +42,7 @@ def environment() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              finalize=_finalize)
     env.filters["prose"] = prose
+    env.globals["reason_text"] = reason_text
     return env
 
 

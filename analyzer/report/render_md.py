@@ -103,8 +103,11 @@ def fresh_evidence(items: list[dict], shown: set) -> list[dict]:
 
 
 def render(report: dict) -> str:
-    shown: set = set()  # evidence is shown once, where it first matters
-    parts = _head(report) + _causes(report, shown) + _findings(report, shown) + _ruled_out(report)
+    from analyzer.report.compiles_view import md_lines
+
+    seen: set = set()  # evidence is shown once, where it first matters
+    parts = (_head(report) + _causes(report, seen) + _findings(report, seen) + _ruled_out(report)
+             + md_lines(report))
     tail = _facts(report) + _artifacts(report) + _missing(report) + _guide() + _footer(report)
     timeline = _timeline(report, CAPS["timeline"])
     text = "\n".join(parts + timeline + tail)

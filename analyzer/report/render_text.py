@@ -63,6 +63,9 @@ def render(report: dict, colour: bool = False) -> str:
     if report["ruled_out"]:
         lines += ["", "Ruled out:"]
         lines.extend(f"  - [{safe(item['id'])}] {safe(item['reason'], 200)}" for item in report["ruled_out"])
+    from analyzer.report.compiles_view import text_lines
+
+    lines.extend(text_lines(report, safe))
     facts = [f"{name}={safe(report['facts'][name], 60)}" for name in KEY_FACTS if name in report["facts"]]
     if facts:
         lines += ["", paint("Facts: " + "  ".join(facts), "dim")]

@@ -36,6 +36,7 @@ def registry() -> dict:
     for mod in MODULES:
         m = importlib.import_module(f"scenarios.{mod}")
         found.update(m.SCENARIOS)
+    found.update(importlib.import_module("pairs").SCENARIOS)  # pairs for compare (pairs.py)
     return found
 
 
