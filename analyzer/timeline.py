@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_EVENTS = 400
+# Per-compile events: counted by the cache health check, too many to be landmarks on a timeline.
+COUNTED_ONLY = frozenset({"cache-miss", "cache-hit"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,8 @@ def build_timeline(bundle, matches, library) -> list[TimelineEvent]:
     for artifact in bundle.artifacts:
         last_time: str | None = None
         for record in sorted(artifact.records, key=lambda r: r.line):
-            label = record.event or labels.get((record.source, record.line))
+            label = labels.get((record.source, record.line)) if record.event in COUNTED_ONLY else (
+                record.event or labels.get((record.source, record.line)))
             if record.time:
                 last_time = record.time
             if not label:

@@ -49,10 +49,10 @@ def load_rules() -> dict[str, Rule]:
 
 def diagnose(bundle, matches, library, scan=None):
     """Run every rule over the bundle and return a `Diagnosis`."""
-    from analyzer.diagnose import roles
+    from analyzer.diagnose import roles, verdict
     from analyzer.diagnose.context import Context
 
     ctx = Context(bundle, matches, library, scan)
     for item in load_rules().values():
         item.func(ctx)
-    return roles.assign(ctx)
+    return verdict.decide(ctx, roles.assign(ctx))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 
+# A C/C++ compiler's diagnostic: `src/a.c:3:5: error: …`, MSVC `a.cpp(3): error C2065: …`.
+# A wrapper's `sccache: error:` or make's `*** [Makefile:5: a.o] Error 2` is not one.
+CC_DIAGNOSTIC = re.compile(r"^\S+?(?::\d+(?::\d+)?: (?:fatal )?error:|\(\d+(?:,\d+)?\)\s*: (?:fatal )?error [A-Z]+\d+)")
 CACHE_LAYER_IDS = ("server-startup-timeout", "storage-check-slow", "storage-check-failed", "ipc-broken",
                    "server-exited-midbuild", "cache-served-bad-artifact")
 
@@ -18,7 +23,7 @@ def real_compile_errors(ctx: Context) -> None:
     Fix: fix the code; the cache is not involved.
     """
     errors = ctx.events("compile-error", "cargo-output") + [
-        r for r in ctx.records("build-output") if r.event == "build-error" and ": error:" in r.text]
+        r for r in ctx.records("build-output") if r.event == "build-error" and CC_DIAGNOSTIC.search(r.text)]
     errors += [m.record for m in ctx.matched("source-compile-error")]
     if not errors:
         return

@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from analyzer import TOOL_NAME, __version__
+from analyzer.diagnose import candidates
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
+from analyzer.report import fix_plan
+from analyzer.report.confidence import confidence_words
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 MAX_PROBLEMS_LISTED = 50  # per artifact
 FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port", "startup_timeout_ms",
               "idle_timeout_s", "os", "proxy", "rustc_version", "rustc_host", "cargo_version",
@@ -22,10 +25,13 @@ FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port",
 def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, Any]:
     os_name = diagnosis.facts.get("os")
     root_causes = [f for f in diagnosis.findings if f.role == "root-cause"]
-    return {
+    report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
-        "verdict": {"layer": diagnosis.layer, "root_cause": diagnosis.root_cause, "summary": diagnosis.summary},
+        "verdict": verdict_section(diagnosis),
+        "cache": diagnosis.outcome.cache.to_json() if diagnosis.outcome else None,
+        "fix_plan": [],
+        "candidates": _candidates(diagnosis),
         "root_causes": [_root_cause(f, library, os_name) for f in root_causes],
         "findings": [_finding(f, library) for f in diagnosis.findings],
         "ruled_out": [{"id": r.id, "reason": r.reason, "evidence": [e.to_json() for e in r.evidence]}
@@ -36,7 +42,28 @@ def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, A
         "missing": [{"artifact": m.artifact, "collect": m.collect, "would_enable": list(m.would_enable)}
                     for m in diagnosis.missing if m.would_enable],
         "redactions": {"count": 0, "kinds": []},
+        "machines": list(getattr(bundle, "machines", ()) or ()),
     }
+    report["fix_plan"] = fix_plan.build(report, os_name, library)
+    return report
+
+
+def verdict_section(diagnosis: Diagnosis) -> dict[str, Any]:
+    outcome = diagnosis.outcome
+    confidence = outcome.confidence if outcome else None
+    return {"status": outcome.status if outcome else None, "layer": diagnosis.layer,
+            "root_cause": diagnosis.root_cause,
+            "confidence": round(confidence, 2) if confidence is not None else None,
+            "confidence_meaning": confidence_words(confidence),
+            "symptom": outcome.symptom if outcome else None, "summary": diagnosis.summary}
+
+
+def _candidates(diagnosis: Diagnosis) -> list[dict[str, Any]]:
+    outcome = diagnosis.outcome
+    if not outcome or not outcome.candidates:
+        return []
+    port = str(diagnosis.facts.get("server_port") or fix_plan.DEFAULT_PORT)
+    return candidates.to_json(outcome.candidates, port, diagnosis.facts.get("os") == "windows")
 
 
 def _artifact(artifact) -> dict[str, Any]:

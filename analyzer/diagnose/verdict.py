@@ -1,0 +1,274 @@
+"""The two questions and the one verdict: did the build fail and why; is the cache doing its job
+and if not why.
+
+Runs after the roles are assigned. It reads the build's outcome from every source (cargo, make,
+ninja, MSBuild, the sccache client's own errors), then:
+
+* a failed build keeps the root cause the chain gave it (`build-failed`); when the bundle shows
+  only a symptom, the verdict names no root cause and lists the candidates that fit;
+* a finished build whose cache is broken or degraded gets a root cause from the cache findings,
+  deepest first, with a layer and a fix (`cache-ineffective`), never a benign fold;
+* a finished build with a working or cold cache is `healthy`;
+* a bundle with nothing of sccache, cargo or a build tool is `nothing-recognised`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from analyzer.diagnose import cache_health
+from analyzer.diagnose.candidates import Candidate, for_symptom
+from analyzer.diagnose.causality import EXPLAINS, SYMPTOMS
+from analyzer.diagnose.context import Context
+from analyzer.diagnose.model import Diagnosis, Evidence, Finding
+
+STATUSES = ("build-failed", "cache-ineffective", "healthy", "nothing-recognised")
+CORE_KINDS = {"sccache-log", "cargo-output", "build-output", "rustc-info", "sccache-stats", "sccache-config",
+              "cargo-config", "manifest"}
+MENTIONS = re.compile(r"sccache|cargo|rustc|RUSTC_WRAPPER|SCCACHE_|\bgcc\b|\bclang\b|\bninja\b|\bmake\b|cl\.exe",
+                      re.I)
+FAILURE_EVENTS = ("cargo-error", "compile-error", "could-not-compile", "probe-failed", "build-error")
+# The sccache client's own errors fail the build unless the build tool says it finished
+# (a failed `--show-stats`, or a client that fell back to compiling locally).
+CLIENT_FAILURE_EVENTS = ("client-error", "server-start-failed")
+NO_DEEPER = "no deeper cause in the artifacts"
+COUNT_ONLY = re.compile(r"^(?:more than )?\d+ matching line\(s\)")
+# Cache findings that are the cause when the build finished (cache_health's order, deepest first).
+CACHE_CAUSES = cache_health.BROKEN_BY + cache_health.DEGRADED_BY
+EXPLAINED_BY_ANY_CACHE_CAUSE = {"cache-write-errors", "cache-read-errors", "low-cache-hit-rate",
+                                "remote-credentials-missing", "storage-check-failed"}
+
+
+@dataclass
+class Outcome:
+    """What this module adds to a diagnosis (the report's `verdict.status`, `cache`, `candidates`)."""
+
+    status: str
+    cache: cache_health.CacheHealth
+    confidence: float | None = None
+    symptom: str | None = None  # the symptom standing in for an unknown cause
+    candidates: tuple[Candidate, ...] = ()
+    recognised: list[str] = field(default_factory=list)
+    found_instead: list[str] = field(default_factory=list)
+
+
+def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
+    recognised, instead = _recognised(ctx)
+    failed = _failure_records(ctx)
+    finished = bool(ctx.events("build-finished")) and not failed
+    if not finished and not ctx.events("build-finished"):
+        failed += [r for event in CLIENT_FAILURE_EVENTS for r in ctx.events(event)]
+    cache = cache_health.assess(ctx, finished)
+    outcome = Outcome("healthy", cache, recognised=recognised, found_instead=instead)
+    diagnosis.outcome = outcome
+    top = next((f for f in diagnosis.findings if f.id == diagnosis.root_cause), None)
+    if not recognised:
+        outcome.status = "nothing-recognised"
+        _clear(diagnosis, "Nothing of sccache, cargo or a build tool was found in the bundle"
+               + (f"; it holds {', '.join(instead[:5])}." if instead else "."))
+        outcome.cache.state = "unknown"
+        return diagnosis
+    if failed or (top is not None and not finished and not _cache_only(ctx, top)):
+        outcome.status = "build-failed"
+        if top is None or top.id in SYMPTOMS or NO_DEEPER in (top.reason or ""):
+            _symptom_only(ctx, diagnosis, outcome, top, failed)
+        else:
+            outcome.confidence = top.confidence
+            _write_summary(ctx, diagnosis, top)
+        return diagnosis
+    if cache.state in ("broken", "degraded"):
+        outcome.status = "cache-ineffective"
+        _cache_verdict(ctx, diagnosis, outcome)
+        return diagnosis
+    outcome.status = "healthy"
+    if cache.state == "cold":
+        ctx_finding = ctx.add("cold-cache", confidence=0.6, role="benign",
+                              reason=f"{cache.misses} misses, no hits, no read or write errors",
+                              summary=("A first run against an empty cache: every cacheable compile missed and "
+                                       "was stored; the next build can hit."),
+                              evidence=_stat_lines(ctx, "Cache hits", "Cache misses", "Cache write errors"))
+        if ctx_finding not in diagnosis.findings:
+            diagnosis.findings.append(ctx_finding)
+    if diagnosis.root_cause is not None:  # a finished build has no failure to explain
+        _clear(diagnosis, diagnosis.summary)
+    diagnosis.summary = _healthy_summary(ctx, cache)
+    return diagnosis
+
+
+# -- input sanity --------------------------------------------------------------------------
+def _recognised(ctx: Context) -> tuple[list[str], list[str]]:
+    """The artifacts that belong to a build with sccache, and what else the bundle holds."""
+    recognised, instead = [], []
+    for artifact in ctx.bundle.artifacts:
+        if artifact.kind in CORE_KINDS:
+            recognised.append(artifact.path)
+        elif artifact.kind in ("env", "processes", "sockets", "version-info", "shell-transcript") and any(
+                MENTIONS.search(r.text) for r in artifact.records[:5000]):
+            recognised.append(artifact.path)
+        else:
+            what = artifact.kind if artifact.kind not in ("unknown", "env") else (
+                "key=value settings" if artifact.kind == "env" else "unrecognised text")
+            instead.append(f"{artifact.path} ({what})")
+    return recognised, instead
+
+
+def _clear(diagnosis: Diagnosis, summary: str) -> None:
+    for finding in diagnosis.findings:
+        if finding.role == "root-cause":
+            finding.role = "contributing"
+    diagnosis.root_cause, diagnosis.layer, diagnosis.summary = None, "none", summary
+
+
+# -- the build's outcome -------------------------------------------------------------------
+def _failure_records(ctx: Context) -> list:
+    """Lines that say the build failed, from any source, in order of appearance."""
+    return [r for event in FAILURE_EVENTS for r in ctx.events(event)]
+
+
+def _cache_only(ctx: Context, top: Finding) -> bool:
+    """With no word on the build's outcome, a cache fault seen by a server that did start is
+    a cache question, not a failed build."""
+    return top.id in CACHE_CAUSES and bool(ctx.events("server-listening", "sccache-log"))
+
+
+# -- symptom-only bundles ------------------------------------------------------------------
+def _symptom_only(ctx: Context, diagnosis: Diagnosis, outcome: Outcome, top: Finding | None, failed) -> None:
+    symptom = top.id if top is not None else next(
+        (f.id for f in diagnosis.findings if f.role == "symptom"), None)
+    outcome.symptom = symptom
+    outcome.candidates = for_symptom(symptom)
+    outcome.confidence = None
+    if top is not None:
+        top.role = "symptom"
+        top.reason = (top.reason or "").replace("; " + NO_DEEPER, "").replace(NO_DEEPER, "")
+    decisive = _decisive(top) if top is not None else (failed[0].text.splitlines()[0] if failed else "")
+    where = _place(top.evidence[0]) if top is not None and top.evidence else ""
+    names = ", ".join(c.id for c in outcome.candidates[:4])
+    diagnosis.root_cause, diagnosis.layer = None, (top.layer or ctx.library.layer(top.id)) if top else "none"
+    diagnosis.summary = (f"The build failed with `{decisive}`{where}, but the cause is not in the bundle: "
+                         f"it fits {names}; see the candidates and what to collect.")
+
+
+# -- a finished build whose cache does not work ---------------------------------------------
+def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome) -> None:
+    cause_id = next((i for i in CACHE_CAUSES if i in ctx.findings), outcome.cache.reason)
+    cause = ctx.findings.get(cause_id) if cause_id else None
+    if cause is None:
+        cause = ctx.add(cause_id or "low-cache-hit-rate", confidence=0.5)
+        if cause not in diagnosis.findings:
+            diagnosis.findings.insert(0, cause)
+    outcome.cache.reason = cause.id
+    explained = set(EXPLAINS.get(cause.id, ())) | EXPLAINED_BY_ANY_CACHE_CAUSE
+    for finding in diagnosis.findings:
+        if finding is cause:
+            continue
+        if finding.role == "root-cause" or (finding.id in explained and finding.role in ("benign", "contributing")):
+            finding.role = "symptom" if finding.id in explained else "contributing"
+        elif finding.role == "benign" and finding.id in ("sccache-known-defect", "proxy-in-path", "setting-ignored"):
+            finding.role = "contributing"
+    cause.role, cause.role_fixed = "root-cause", True
+    if cause.id == "low-cache-hit-rate" and outcome.cache.repeated_misses:
+        names = ", ".join(f"`{n}`" for n in outcome.cache.repeated_misses[:3])
+        cause.confidence = max(cause.confidence, 0.7)
+        cause.summary = (f"No compile was ever served from the {outcome.cache.location or 'cache'}: "
+                         f"{outcome.cache.misses} misses and 0 hits, and the same crate ({names}) missed again "
+                         "on every build, so its key changed between builds (a different checkout path, "
+                         "flags or environment).")
+        cause.add_evidence(_miss_lines(ctx, outcome.cache.repeated_misses[0]))
+    outcome.confidence = cause.confidence
+    diagnosis.root_cause = cause.id
+    diagnosis.layer = cause.layer or ctx.library.layer(cause.id)
+    order = {"root-cause": 0, "contributing": 1, "symptom": 2, "benign": 3}
+    diagnosis.findings.sort(key=lambda f: order.get(f.role, 9))
+    _write_summary(ctx, diagnosis, cause, prefix=_cache_prefix(outcome.cache))
+
+
+def _cache_prefix(cache: cache_health.CacheHealth) -> str:
+    counts = []
+    if cache.hits is not None:
+        counts.append(f"{cache.hits} hits")
+    if cache.misses is not None:
+        counts.append(f"{cache.misses} misses")
+    if cache.write_errors:
+        counts.append(f"{cache.write_errors} failed writes")
+    if cache.read_errors:
+        counts.append(f"{cache.read_errors} failed reads")
+    return (f"The build finished but its cache is {cache.state}" + (f" ({', '.join(counts)})" if counts else "")
+            + ": ")
+
+
+def _miss_lines(ctx: Context, name: str) -> list[Evidence]:
+    return [Evidence.of(r) for r in ctx.records("sccache-log") if r.text.startswith(f"[{name}]: Cache miss")][:3]
+
+
+def _stat_lines(ctx: Context, *labels: str) -> list[Evidence]:
+    return [Evidence.of(r) for r in ctx.records("sccache-stats") if r.get("name") in labels][:4]
+
+
+# -- the sentence ----------------------------------------------------------------------------
+def _decisive(finding: Finding) -> str:
+    """The line that shows the finding, whole (its first line; a long one is cut at 300)."""
+    for item in finding.evidence:
+        text = item.text.strip().splitlines()[0] if item.text.strip() else ""
+        if text:
+            return text if len(text) <= 300 else text[:299] + "…"
+    return ""
+
+
+def _place(item: Evidence) -> str:
+    return f" ({item.source}:{item.line})" if item.line else f" ({item.source})"
+
+
+def concrete(ctx: Context, finding: Finding) -> str:
+    """The thing the finding is about, named from the bundle's facts."""
+    facts = ctx.facts
+    layer = finding.layer or ctx.library.layer(finding.id)
+    if layer in ("cache-backend", "network") or finding.id.startswith(("remote-", "backend-", "aws-", "cache-")):
+        backend = facts.get("backend")
+        if not backend:
+            return ""
+        where = facts.get("bucket")
+        endpoint = facts.get("endpoint") or facts.get("cache_location")
+        text = f"the {backend} cache" + (f" `{where}`" if where else "")
+        if endpoint and str(endpoint) not in text:
+            text += f" at {endpoint}"
+        if facts.get("sccache_version"):
+            text += f" (sccache {facts['sccache_version']})"
+        return text
+    if finding.id.startswith("server-port") or finding.id in ("ipc-broken", "daemon-not-listening"):
+        port = facts.get("server_port")
+        return f"port {port}" if port else ""
+    if finding.id in ("server-version-mismatch", "sccache-known-defect"):
+        return f"sccache {facts['sccache_version']}" if facts.get("sccache_version") else ""
+    if finding.id == "local-disk-cache-problem":
+        location = facts.get("cache_location") or ctx.env.get("SCCACHE_DIR")
+        return f"the disk cache {location}" if location else ""
+    return ""
+
+
+def _write_summary(ctx: Context, diagnosis: Diagnosis, top: Finding, prefix: str = "") -> None:
+    """One sentence of reason: keep a rule's own sentence, replace a bare count by the title,
+    the concrete thing and the decisive line."""
+    own = top.summary if top.summary and not COUNT_ONLY.match(top.summary) else ""
+    if not own:
+        thing = concrete(ctx, top)
+        line = _decisive(top)
+        where = _place(top.evidence[0]) if top.evidence else ""
+        own = ctx.library.title(top.id) + (f" for {thing}" if thing else "") + (
+            f": `{line}`{where}." if line else ".")
+        top.summary = own
+    diagnosis.summary = " ".join((prefix + own).split())
+
+
+def _healthy_summary(ctx: Context, cache: cache_health.CacheHealth) -> str:
+    where = f" ({cache.location})" if cache.location else ""
+    if cache.state == "cold":
+        return (f"The build finished and the cache{where} is cold: {cache.misses} misses, 0 hits and no errors, "
+                "as on a first run.")
+    if cache.state == "working":
+        counts = f": {cache.hits} hits, {cache.misses} misses" if cache.hits or cache.misses else ""
+        return f"The build finished and the cache{where} works{counts}; no failure was found."
+    if cache.state == "not-used":
+        return "The build finished without sccache: no wrapper or launcher routed compiles through it."
+    return "The build finished; the bundle says nothing about the cache's health."
