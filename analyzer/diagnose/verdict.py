@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from analyzer import taxonomy
 from analyzer.diagnose import cache_health
 from analyzer.diagnose.candidates import Candidate, for_symptom
 from analyzer.diagnose.causality import EXPLAINS, SYMPTOMS
@@ -51,6 +52,7 @@ class Outcome:
     candidates: tuple[Candidate, ...] = ()
     recognised: list[str] = field(default_factory=list)
     found_instead: list[str] = field(default_factory=list)
+    defaulted: list[str] = field(default_factory=list)  # facts that are sccache's defaults, not the bundle's
 
 
 def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
@@ -60,7 +62,8 @@ def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
     if not finished and not ctx.events("build-finished"):
         failed += [r for event in CLIENT_FAILURE_EVENTS for r in ctx.events(event)]
     cache = cache_health.assess(ctx, finished)
-    outcome = Outcome("healthy", cache, recognised=recognised, found_instead=instead)
+    outcome = Outcome("healthy", cache, recognised=recognised, found_instead=instead,
+                      defaulted=sorted(n for n, source in ctx.fact_sources.items() if source == "default"))
     diagnosis.outcome = outcome
     top = next((f for f in diagnosis.findings if f.id == diagnosis.root_cause), None)
     if not recognised:
@@ -142,12 +145,20 @@ def _symptom_only(ctx: Context, diagnosis: Diagnosis, outcome: Outcome, top: Fin
     if top is not None:
         top.role = "symptom"
         top.reason = (top.reason or "").replace("; " + NO_DEEPER, "").replace(NO_DEEPER, "")
-    decisive = _decisive(top) if top is not None else (failed[0].text.splitlines()[0] if failed else "")
-    where = _place(top.evidence[0]) if top is not None and top.evidence else ""
+    if top is not None:
+        line, where = _matched_line(ctx, top)
+        if not line:
+            line = _decisive(top)
+            where = _place(top.evidence[0]) if top.evidence else ""
+        shown = f"only the symptom ({_title(ctx, top.id).rstrip('.')}): `{line}`{where}"
+    elif failed:
+        shown = f"only the failure: `{failed[0].text.splitlines()[0].strip()[:300]}` ({failed[0].source}:{failed[0].line})"
+    else:
+        shown = "no failure line"
     names = ", ".join(c.id for c in outcome.candidates[:4])
     diagnosis.root_cause, diagnosis.layer = None, (top.layer or ctx.library.layer(top.id)) if top else "none"
-    diagnosis.summary = (f"The build failed with `{decisive}`{where}, but the cause is not in the bundle: "
-                         f"it fits {names}; see the candidates and what to collect.")
+    diagnosis.summary = (f"The build failed and the bundle shows {shown}; the cause is not in the bundle: "
+                         f"it fits {names} (see the candidates and the commands that collect what tells them apart).")
 
 
 # -- a finished build whose cache does not work ---------------------------------------------
@@ -176,6 +187,9 @@ def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome) -> None
                          "on every build, so its key changed between builds (a different checkout path, "
                          "flags or environment).")
         cause.add_evidence(_miss_lines(ctx, outcome.cache.repeated_misses[0]))
+    if outcome.cache.state == "broken" and outcome.cache.write_errors and not outcome.cache.hits:
+        # The stats confirm it: every write failed and nothing was ever served.
+        cause.confidence = max(cause.confidence, 0.85)
     outcome.confidence = cause.confidence
     diagnosis.root_cause = cause.id
     diagnosis.layer = cause.layer or ctx.library.layer(cause.id)
@@ -207,13 +221,34 @@ def _stat_lines(ctx: Context, *labels: str) -> list[Evidence]:
 
 
 # -- the sentence ----------------------------------------------------------------------------
+FAILURE_WORDS = re.compile(r"fail|error|denied|refused|reset|unreachable|timed out|could not|couldn't|"
+                           r"cannot|panicked|\b40[13]\b|forbidden|no valid", re.I)
+
+
 def _decisive(finding: Finding) -> str:
-    """The line that shows the finding, whole (its first line; a long one is cut at 300)."""
-    for item in finding.evidence:
+    """The line that shows the finding, whole (its first line; a long one is cut at 300): the
+    first evidence line that states a failure, else the first."""
+    ranked = sorted(finding.evidence, key=lambda e: not FAILURE_WORDS.search(e.text.split("\n", 1)[0]))
+    for item in ranked:
         text = item.text.strip().splitlines()[0] if item.text.strip() else ""
         if text:
             return text if len(text) <= 300 else text[:299] + "…"
     return ""
+
+
+def _matched_line(ctx: Context, finding: Finding) -> tuple[str, str]:
+    """The physical line a signature of the finding matched inside its record (a cargo error
+    block quotes the wrapper's lines under its own first line), the server log's first."""
+    library = getattr(ctx.library, "library", None)
+    patterns = library.by_id(finding.id) if library is not None else []
+    matches = sorted(ctx.matched(finding.id), key=lambda m: m.record.kind != "sccache-log")
+    for match in matches:
+        for offset, line in enumerate(match.record.text.splitlines()):
+            if line.strip() and any(p.search(line) is not None for p in patterns) and FAILURE_WORDS.search(line):
+                text = line.strip()
+                text = text if len(text) <= 300 else text[:299] + "…"
+                return text, f" ({match.record.source}:{match.record.line + offset})"
+    return "", ""
 
 
 def _place(item: Evidence) -> str:
@@ -229,7 +264,7 @@ def concrete(ctx: Context, finding: Finding) -> str:
         if not backend:
             return ""
         where = facts.get("bucket")
-        endpoint = facts.get("endpoint") or facts.get("cache_location")
+        endpoint = facts.get("endpoint")
         text = f"the {backend} cache" + (f" `{where}`" if where else "")
         if endpoint and str(endpoint) not in text:
             text += f" at {endpoint}"
@@ -253,12 +288,21 @@ def _write_summary(ctx: Context, diagnosis: Diagnosis, top: Finding, prefix: str
     own = top.summary if top.summary and not COUNT_ONLY.match(top.summary) else ""
     if not own:
         thing = concrete(ctx, top)
-        line = _decisive(top)
-        where = _place(top.evidence[0]) if top.evidence else ""
-        own = ctx.library.title(top.id) + (f" for {thing}" if thing else "") + (
+        line, where = _matched_line(ctx, top)
+        if not line:
+            line = _decisive(top)
+            shown = next((e for e in top.evidence if line and e.text.strip().startswith(line[:60])), None)
+            where = _place(shown) if shown else ""
+        own = _title(ctx, top.id) + (f" for {thing}" if thing else "") + (
             f": `{line}`{where}." if line else ".")
         top.summary = own
     diagnosis.summary = " ".join((prefix + own).split())
+
+
+def _title(ctx: Context, finding_id: str) -> str:
+    """The taxonomy's title (one per ID); a signature variant's title can be narrower."""
+    entry = taxonomy.load().get(finding_id)
+    return entry.title if entry is not None and entry.title else ctx.library.title(finding_id)
 
 
 def _healthy_summary(ctx: Context, cache: cache_health.CacheHealth) -> str:

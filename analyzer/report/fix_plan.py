@@ -9,9 +9,14 @@ The shell of the machine the bundle came from comes first (PowerShell on Windows
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DEFAULT_PORT = "4226"
+# A transcript's command line: `PS C:\\proj> cargo check 2>&1 > out.txt`, `dev@host:~/work$ make`.
+PROMPT = re.compile(r"^(?:PS (?P<cwd>[^>]+)> |[^\s$#]*?(?::(?P<path>[^\s$#]+))?[$#] )?(?P<command>.+)$")
+REDIRECTION = re.compile(r"\s(?:\d?>>?|\||2>&1|;)")
+BUILD_COMMAND = re.compile(r"^(?:cargo (?:build|check|test|run|clippy)|make|ninja|cmake --build|msbuild)\b", re.I)
 BACKEND_VARIABLES = {
     "s3": ("SCCACHE_BUCKET", "SCCACHE_REGION", "SCCACHE_ENDPOINT", "SCCACHE_S3_KEY_PREFIX"),
     "oss": ("SCCACHE_OSS_BUCKET", "SCCACHE_OSS_ENDPOINT", "SCCACHE_OSS_KEY_PREFIX"),
@@ -45,12 +50,16 @@ def _config_step(facts: dict, why: str) -> Step:
                             f'-Value "server_startup_timeout_ms = {timeout}"'))
 
 
+def _cd(facts: dict) -> tuple[str, ...]:
+    return (f"cd {facts['_project_dir']}",) if facts.get("_project_dir") else ()
+
+
 def _rustc_info_step(facts: dict, why: str) -> Step:
     target = facts.get("_rustc_info_dir") or "target"
     return Step(why, "Delete the failed probe cargo stored, or cargo replays the old error after the fix.",
-                sh=(f"rm -f {target}/.rustc_info.json",),
-                powershell=(f"Remove-Item -Force {target.replace('/', chr(92))}\\.rustc_info.json "
-                            "-ErrorAction SilentlyContinue",))
+                sh=(*_cd(facts), f"rm -f {target}/.rustc_info.json"),
+                powershell=(*_cd(facts), f"Remove-Item -Force {target.replace('/', chr(92))}\\.rustc_info.json "
+                            "-ErrorAction SilentlyContinue"))
 
 
 def _port_step(facts: dict, why: str) -> Step:
@@ -80,11 +89,11 @@ def _imds_step(facts: dict, why: str) -> Step:
     text = ("Give the server credentials it can use: upgrade sccache"
             + (f" (the bundle's {version} fetches instance-role credentials with IMDSv1 only)" if version else "")
             + ", or raise the instance's IMDS hop limit / allow IMDSv1, or set static keys for the build.")
+    check = ("aws ec2 describe-instances --instance-ids <instance-id> "
+             "--query 'Reservations[].Instances[].MetadataOptions'")
     return Step(why, text,
-                sh=("cargo install sccache --locked",
-                    "curl -sS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "
-                    "http://169.254.169.254/latest/api/token"),
-                powershell=("cargo install sccache --locked",))
+                sh=("cargo install sccache --locked", check),
+                powershell=("cargo install sccache --locked", check))
 
 
 def _credentials_step(facts: dict, why: str) -> Step:
@@ -106,8 +115,8 @@ def _disk_step(facts: dict, why: str) -> Step:
 def _restart_step(facts: dict, why: str) -> Step:
     rebuild = facts.get("_rebuild") or "cargo build"
     return Step(why, "Stop the running server so the next build starts one with the fixed settings, then rebuild.",
-                sh=("sccache --stop-server", rebuild, "sccache --show-stats"),
-                powershell=("sccache --stop-server", rebuild, "sccache --show-stats"))
+                sh=(*_cd(facts), "sccache --stop-server", rebuild, "sccache --show-stats"),
+                powershell=(*_cd(facts), "sccache --stop-server", rebuild, "sccache --show-stats"))
 
 
 def _upgrade_step(facts: dict, why: str) -> Step:
@@ -136,8 +145,9 @@ def build(report: dict, os_name: str | None, knowledge) -> list[dict]:
     """The plan for a report: root causes, then lingering state, then restart and rebuild."""
     facts = dict(report.get("facts", {}))
     facts.update(_hidden_facts(report))
+    facts["_defaulted"] = tuple(report.get("facts_defaulted", ()))
     windows = os_name == "windows"
-    order: list[str] = [r["id"] for r in report.get("root_causes", [])]
+    order: list[str] = [report["verdict"]["root_cause"]] if report["verdict"].get("root_cause") else []
     present = {f["id"]: f["role"] for f in report.get("findings", [])}
     order += [i for i in AFTER_CAUSE if i in present and i not in order]
     order += [f["id"] for f in report.get("findings", []) if f["role"] == "contributing" and f["id"] in STEPS
@@ -177,9 +187,14 @@ def _hidden_facts(report: dict) -> dict:
             if parent.endswith("target"):
                 found["_rustc_info_dir"] = parent
     for event in report.get("timeline", []):
-        text = event.get("text") or ""
-        if event.get("event") == "command" and text.split()[:1] in (["cargo"], ["make"], ["ninja"]):
-            found.setdefault("_rebuild", text.strip())
+        if event.get("event") != "command" or "_rebuild" in found:
+            continue
+        prompt = PROMPT.match(event.get("text") or "")
+        command = REDIRECTION.split(prompt.group("command"))[0].strip() if prompt else ""
+        if BUILD_COMMAND.match(command):
+            found["_rebuild"] = command
+            if prompt.group("cwd"):
+                found["_project_dir"] = prompt.group("cwd").strip()
     return found
 
 
@@ -190,8 +205,11 @@ def _to_json(number: int, step: Step, windows: bool, facts: dict) -> dict:
     shell, commands = next(((s, c) for s, c in shells if c), (shells[0][0], ()))
     other = next(((s, c) for s, c in shells if c and s != shell), None)
     defaults = []
-    if not facts.get("server_port") and any("4226" in c or "SCCACHE_SERVER_PORT" in c for c in commands):
-        defaults.append(f"server_port={DEFAULT_PORT} (sccache's default; the bundle does not state it)")
+    for name in facts.get("_defaulted", ()):
+        value = str(facts.get(name, ""))
+        if value and any(value in c for c in commands) or (name == "server_port" and any(
+                "SCCACHE_SERVER_PORT" in c for c in commands)):
+            defaults.append(f"{name}={value} (sccache's default; the bundle does not state it)")
     item = {"step": number, "why": step.why, "text": step.text, "shell": shell, "commands": list(commands),
             "defaults": defaults}
     if other:

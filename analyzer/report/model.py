@@ -39,6 +39,7 @@ def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, A
         "timeline": [e.to_json() for e in timeline],
         "artifacts": [_artifact(a) for a in bundle.artifacts] + _bundle_problems(bundle),
         "facts": _facts(diagnosis.facts),
+        "facts_defaulted": list(diagnosis.outcome.defaulted) if diagnosis.outcome else [],
         "missing": [{"artifact": m.artifact, "collect": m.collect, "would_enable": list(m.would_enable)}
                     for m in diagnosis.missing if m.would_enable],
         "redactions": {"count": 0, "kinds": []},
