@@ -170,3 +170,4 @@ def _count_from_log(ctx: Context, health: CacheHealth) -> None:
         health.write_errors = write_errors
     if health.read_errors is None and (misses or read_errors):
         health.read_errors = read_errors
+

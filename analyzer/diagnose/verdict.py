@@ -17,10 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analyzer import taxonomy
 from analyzer.diagnose import cache_health
 from analyzer.diagnose.candidates import Candidate, for_symptom
-from analyzer.diagnose.causality import EXPLAINS, SYMPTOMS
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
 
@@ -61,7 +59,7 @@ def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
     finished = bool(ctx.events("build-finished")) and not failed
     if not finished and not ctx.events("build-finished"):
         failed += [r for event in CLIENT_FAILURE_EVENTS for r in ctx.events(event)]
-    cache = cache_health.assess(ctx, finished)
+    cache = getattr(ctx, "cache_health", None) or cache_health.assess(ctx, finished)
     outcome = Outcome("healthy", cache, recognised=recognised, found_instead=instead,
                       defaulted=sorted(n for n, source in ctx.fact_sources.items() if source == "default"))
     diagnosis.outcome = outcome
@@ -74,7 +72,7 @@ def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
         return diagnosis
     if failed or (top is not None and not finished and not _cache_only(ctx, top)):
         outcome.status = "build-failed"
-        if top is None or top.id in SYMPTOMS or NO_DEEPER in (top.reason or ""):
+        if top is None or ctx.library.causality(top.id).root_cause == "fallback" or NO_DEEPER in (top.reason or ""):
             _symptom_only(ctx, diagnosis, outcome, top, failed)
         else:
             outcome.confidence = top.confidence
@@ -85,14 +83,6 @@ def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
         _cache_verdict(ctx, diagnosis, outcome)
         return diagnosis
     outcome.status = "healthy"
-    if cache.state == "cold":
-        ctx_finding = ctx.add("cold-cache", confidence=0.6, role="benign",
-                              reason=f"{cache.misses} misses, no hits, no read or write errors",
-                              summary=("A first run against an empty cache: every cacheable compile missed and "
-                                       "was stored; the next build can hit."),
-                              evidence=_stat_lines(ctx, "Cache hits", "Cache misses", "Cache write errors"))
-        if ctx_finding not in diagnosis.findings:
-            diagnosis.findings.append(ctx_finding)
     if diagnosis.root_cause is not None:  # a finished build has no failure to explain
         _clear(diagnosis, diagnosis.summary)
     diagnosis.summary = _healthy_summary(ctx, cache)
@@ -170,7 +160,7 @@ def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome) -> None
         if cause not in diagnosis.findings:
             diagnosis.findings.insert(0, cause)
     outcome.cache.reason = cause.id
-    explained = set(EXPLAINS.get(cause.id, ())) | EXPLAINED_BY_ANY_CACHE_CAUSE
+    explained = set(ctx.library.causality(cause.id).explains) | EXPLAINED_BY_ANY_CACHE_CAUSE
     for finding in diagnosis.findings:
         if finding is cause:
             continue
@@ -300,9 +290,8 @@ def _write_summary(ctx: Context, diagnosis: Diagnosis, top: Finding, prefix: str
 
 
 def _title(ctx: Context, finding_id: str) -> str:
-    """The taxonomy's title (one per ID); a signature variant's title can be narrower."""
-    entry = taxonomy.load().get(finding_id)
-    return entry.title if entry is not None and entry.title else ctx.library.title(finding_id)
+    """The ID's own title; a signature variant's title can be narrower."""
+    return ctx.library.title(finding_id)
 
 
 def _healthy_summary(ctx: Context, cache: cache_health.CacheHealth) -> str:
