@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_PORT = "4226"
+DEFAULT_REBUILD = "cargo build"
 # A transcript's command line: `PS C:\\proj> cargo check 2>&1 > out.txt`, `dev@host:~/work$ make`.
 PROMPT = re.compile(r"^(?:PS (?P<cwd>[^>]+)> |[^\s$#]*?(?::(?P<path>[^\s$#]+))?[$#] )?(?P<command>.+)$")
 REDIRECTION = re.compile(r"\s(?:\d?>>?|\||2>&1|;)")
@@ -113,7 +114,7 @@ def _disk_step(facts: dict, why: str) -> Step:
 
 
 def _restart_step(facts: dict, why: str) -> Step:
-    rebuild = facts.get("_rebuild") or "cargo build"
+    rebuild = facts.get("_rebuild") or DEFAULT_REBUILD
     return Step(why, "Stop the running server so the next build starts one with the fixed settings, then rebuild.",
                 sh=(*_cd(facts), "sccache --stop-server", rebuild, "sccache --show-stats"),
                 powershell=(*_cd(facts), "sccache --stop-server", rebuild, "sccache --show-stats"))
@@ -207,9 +208,12 @@ def _to_json(number: int, step: Step, windows: bool, facts: dict) -> dict:
     defaults = []
     for name in facts.get("_defaulted", ()):
         value = str(facts.get(name, ""))
-        if value and any(value in c for c in commands) or (name == "server_port" and any(
+        shown = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w.])") if value else None
+        if shown and any(shown.search(c) for c in commands) or (name == "server_port" and any(
                 "SCCACHE_SERVER_PORT" in c for c in commands)):
             defaults.append(f"{name}={value} (sccache's default; the bundle does not state it)")
+    if not facts.get("_rebuild") and DEFAULT_REBUILD in commands:
+        defaults.append(f"`{DEFAULT_REBUILD}` stands for the build (the bundle does not show the command)")
     item = {"step": number, "why": step.why, "text": step.text, "shell": shell, "commands": list(commands),
             "defaults": defaults}
     if other:

@@ -43,7 +43,6 @@ def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, A
         "missing": [{"artifact": m.artifact, "collect": m.collect, "would_enable": list(m.would_enable)}
                     for m in diagnosis.missing if m.would_enable],
         "redactions": {"count": 0, "kinds": []},
-        "machines": list(getattr(bundle, "machines", ()) or ()),
     }
     report["fix_plan"] = fix_plan.build(report, os_name, library)
     return report
