@@ -33,7 +33,7 @@ def test_same_input_gives_byte_identical_json():
     first = run("analyze", str(SEED), "--format", "json").stdout_bytes
     second = run("analyze", str(SEED), "--format", "json").stdout_bytes
     assert first == second
-    assert b'"schema_version": "1"' in first
+    assert b'"schema_version": "2"' in first
 
 
 def test_fail_on_root_cause_exits_1_when_a_root_cause_is_found():
@@ -47,9 +47,9 @@ def test_fail_on_root_cause_exits_0_for_a_healthy_build(tmp_path: Path):
         "Cache misses                          6\nVersion (client)                0.16.0\n", encoding="utf-8")
     result = run("analyze", str(tmp_path), "--fail-on", "root-cause", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["verdict"] == {
-        "layer": "none", "root_cause": None,
-        "summary": "The artifacts show a healthy build: no failure was found."}
+    verdict = json.loads(result.stdout)["verdict"]
+    assert (verdict["status"], verdict["layer"], verdict["root_cause"]) == ("healthy", "none", None)
+    assert verdict["summary"] == "No failure was found, and the cache works: 6 hits, 6 misses."
 
 
 def test_nothing_readable_exits_2_with_one_line(tmp_path: Path):

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 
-# A C/C++ compiler's diagnostic: `src/a.c:3:5: error: …`, MSVC `a.cpp(3): error C2065: …`.
-# A wrapper's `sccache: error:` or make's `*** [Makefile:5: a.o] Error 2` is not one.
-CC_DIAGNOSTIC = re.compile(r"^\S+?(?::\d+(?::\d+)?: (?:fatal )?error:|\(\d+(?:,\d+)?\)\s*: (?:fatal )?error [A-Z]+\d+)")
 CACHE_LAYER_IDS = ("server-startup-timeout", "storage-check-slow", "storage-check-failed", "ipc-broken",
                    "server-exited-midbuild", "cache-served-bad-artifact")
 
@@ -22,8 +17,7 @@ def real_compile_errors(ctx: Context) -> None:
     Why builds fail: the code does not compile; sccache only passed the compiler's verdict on.
     Fix: fix the code; the cache is not involved.
     """
-    errors = ctx.events("compile-error", "cargo-output") + [
-        r for r in ctx.records("build-output") if r.event == "build-error" and CC_DIAGNOSTIC.search(r.text)]
+    errors = ctx.events("compile-error", "cargo-output") + ctx.events("compile-error", "build-output")
     errors += [m.record for m in ctx.matched("source-compile-error")]
     if not errors:
         return
@@ -38,8 +32,9 @@ def real_compile_errors(ctx: Context) -> None:
         return
     ctx.add("source-compile-error", confidence=0.88, layer="source-code",
             reason=f"{len(errors)} compiler error(s)" + (f": {', '.join(codes[:5])}" if codes else ""),
-            summary=("The build failed on real compiler errors in the code; sccache passed the compiler's "
-                     "diagnostics through unchanged."),
+            summary=(f"The build failed on real compiler errors in the code, first `{errors[0].headline(200)}` "
+                     f"({errors[0].source}:{errors[0].line}); sccache passed the compiler's diagnostics through "
+                     "unchanged."),
             evidence=[Evidence.headline(r) for r in errors[:4]])
     for cache_id in CACHE_LAYER_IDS:
         if not ctx.matched(cache_id):

@@ -85,7 +85,7 @@ def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
     outcome.status = "healthy"
     if diagnosis.root_cause is not None:  # a finished build has no failure to explain
         _clear(diagnosis, diagnosis.summary)
-    diagnosis.summary = _healthy_summary(ctx, cache)
+    diagnosis.summary = _healthy_summary(ctx, cache, finished)
     return diagnosis
 
 
@@ -294,8 +294,14 @@ def _title(ctx: Context, finding_id: str) -> str:
     return ctx.library.title(finding_id)
 
 
-def _healthy_summary(ctx: Context, cache: cache_health.CacheHealth) -> str:
+def _healthy_summary(ctx: Context, cache: cache_health.CacheHealth, finished: bool) -> str:
     where = f" ({cache.location})" if cache.location else ""
+    if not finished:
+        return _healthy_summary(ctx, cache, True).replace(
+            "The build finished and", "No failure was found, and", 1).replace(
+            "The build finished without", "No failure was found, and the build ran without", 1).replace(
+            "; no failure was found.", ".", 1).replace(
+            "The build finished; the bundle", "No failure was found; the bundle", 1)
     if cache.state == "cold":
         return (f"The build finished and the cache{where} is cold: {cache.misses} misses, 0 hits and no errors, "
                 "as on a first run.")
