@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from analyzer.diagnose.context import env_map
 from analyzer.diagnose.facts import merge_facts
-from analyzer.ingest import read_bundle
+from analyzer.ingest import Bundle, read_bundle
 
 HOST_VARIABLES = ("COMPUTERNAME", "HOSTNAME")
 
@@ -35,7 +35,10 @@ class Machine:
 
 
 def identify(source: str) -> Machine:
-    bundle = read_bundle([source])
+    return _machine(source, read_bundle([source]))
+
+
+def _machine(source: str, bundle) -> Machine:
     env = env_map([r for a in bundle.artifacts if a.kind == "env" for r in a.records])
     facts, _ = merge_facts(bundle, env)
     host = facts.get("host") or next((env[n] for n in HOST_VARIABLES if env.get(n)), None)
@@ -49,6 +52,23 @@ def several(inputs: list[str]) -> list[Machine]:
     if len(inputs) < 2 or "-" in inputs:
         return []
     machines = [identify(source) for source in inputs]
+    hosts = {m.host.lower() for m in machines if m.host}
+    systems = {m.os for m in machines if m.os}
+    return machines if len(hosts) > 1 or len(systems) > 1 else []
+
+
+def within(bundle) -> list[Machine]:
+    """One input holding several machines' folders (`bundles/host-a/…`, `bundles/host-b/…`):
+    their machines when they differ, else an empty list."""
+    groups: dict[str, list] = {}
+    for artifact in bundle.artifacts:
+        top, sep, _ = artifact.path.replace("\\", "/").partition("/")
+        if not sep:
+            return []
+        groups.setdefault(top, []).append(artifact)
+    if len(groups) < 2:
+        return []
+    machines = [_machine(top, Bundle(bundle.inputs, artifacts)) for top, artifacts in sorted(groups.items())]
     hosts = {m.host.lower() for m in machines if m.host}
     systems = {m.os for m in machines if m.os}
     return machines if len(hosts) > 1 or len(systems) > 1 else []

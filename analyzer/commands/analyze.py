@@ -33,18 +33,14 @@ def command(bundle: tuple[str, ...], fmt: str, output: str, pattern_dirs: tuple[
       sccache-forensics analyze logs/ --format json --fail-on root-cause
     """
     from analyzer.analysis import PatternLibraryError, analyze, load_knowledge, unreadable_reason
-    from analyzer.machines import several
+    from analyzer.machines import several, within
 
     gates = parse_fail_on(fail_on)
     fmt = format_for(fmt, output, click.get_current_context())
     refuse_to_overwrite_input(output, bundle)
     machines = several(list(bundle))
     if machines:
-        click.echo("sccache-forensics: these inputs come from different machines; one verdict would mix their "
-                   "facts:\n  " + "\n  ".join(m.describe() for m in machines)
-                   + "\nAnalyze each on its own, or all of them with `sccache-forensics batch INPUT... -o OUTDIR`.",
-                   err=True)
-        sys.exit(2)
+        refuse_machines(machines)
     try:
         knowledge = load_knowledge(pattern_dirs)
     except PatternLibraryError as error:
@@ -55,9 +51,19 @@ def command(bundle: tuple[str, ...], fmt: str, output: str, pattern_dirs: tuple[
         click.echo(f"sccache-forensics: nothing readable in the input ({unreadable_reason(result.bundle)})",
                    err=True)
         sys.exit(2)
+    machines = within(result.bundle)
+    if machines:
+        refuse_machines(machines)
     write_output(render(result.report, fmt, output), output)
     if fails(result.report["verdict"], gates):
         sys.exit(1)
+
+
+def refuse_machines(machines) -> None:
+    click.echo(f"sccache-forensics: the inputs come from {len(machines)} different machines, and one verdict "
+               "would mix their facts (" + "; ".join(m.describe() for m in machines) + "): analyze each on its "
+               "own, or all of them with `sccache-forensics batch INPUT... -o OUTDIR`", err=True)
+    sys.exit(2)
 
 
 GATES = ("root-cause", "build-failed", "cache-ineffective")
