@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzer.diagnose.context import env_map
+from analyzer.diagnose.inputs import DiagnosisInput
 from analyzer.diagnose.facts import merge_facts
 from analyzer.ingest import Bundle, read_bundle
 
@@ -40,7 +41,7 @@ def identify(source: str) -> Machine:
 
 def _machine(source: str, bundle) -> Machine:
     env = env_map([r for a in bundle.artifacts if a.kind == "env" for r in a.records])
-    facts, _ = merge_facts(bundle, env)
+    facts, _ = merge_facts(DiagnosisInput.of(bundle, []).facts, env)
     host = facts.get("host") or next((env[n] for n in HOST_VARIABLES if env.get(n)), None)
     times = sorted(r.time for a in bundle.artifacts for r in a.records if r.time)
     return Machine(source, str(host) if host else None, facts.get("os"), times[0] if times else None,

@@ -10,15 +10,16 @@ explained (the raw material for new patterns; batch groups them across machines)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from analyzer.diagnose.inputs import ScanSummary
 from analyzer.ingest import default_keep
-from analyzer.records import Record
+from analyzer.patterns.model import Match
+from analyzer.records import Previous, Record
 
 
-@dataclass(frozen=True, slots=True)
-class Previous:
-    time: str | None
-    text: str
+class Matcher(Protocol):
+    def match(self, record: Record) -> list[Match]: ...
 
 
 # Enough unexplained lines per bundle to show what is new, few enough to stay small.
@@ -41,8 +42,8 @@ class Unexplained:
 
 @dataclass
 class Scan:
-    library: object | None
-    matches: list = field(default_factory=list)
+    library: Matcher | None
+    matches: list[Match] = field(default_factory=list)
     last_time: dict[str, str] = field(default_factory=dict)
     previous: dict[tuple[str, int], Previous] = field(default_factory=dict)
     unexplained: list[Unexplained] = field(default_factory=list)
@@ -66,6 +67,11 @@ class Scan:
             self.last_time[record.source] = record.time
         self._last[record.source] = Previous(record.time, record.text[:300])
         return keep
+
+    def summary(self) -> ScanSummary:
+        """What diagnosis needs from the pass, as a value (diagnosis never sees the scan itself)."""
+        capped = frozenset(key for key, total in self.match_totals.items() if total > MATCH_CAP)
+        return ScanSummary(last_time=dict(self.last_time), previous=dict(self.previous), capped=capped)
 
     def spent(self, source: str, owner: str) -> bool:
         """Whether more lines for `owner` ("pattern:ID", "event:NAME", "level") in `source`
@@ -92,10 +98,10 @@ class Scan:
         return self._count(self.event_totals, (record.source, record.event)) <= EVENT_CAP
 
     @staticmethod
-    def _count(totals: dict, key: tuple[str, str]) -> int:
+    def _count(totals: dict[tuple[str, str], int], key: tuple[str, str]) -> int:
         totals[key] = totals.get(key, 0) + 1
         return totals[key]
 
     def _note_unexplained(self, record: Record) -> None:
         if len(self.unexplained) < MAX_UNEXPLAINED:
-            self.unexplained.append(Unexplained(record.source, record.line, record.level, record.headline(300)))
+            self.unexplained.append(Unexplained(record.source, record.line, record.level or "", record.headline(300)))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 
 WRAPPER_ERROR_MARKERS = ("sccache", "wrapper", "Timed out waiting for server", "Server startup failed")
 
 
-@rule("rustc-info-replay", ids=("rustc-info-cached-failure",), needs=("rustc-info",))
+@rule("rustc-info-replay", emits=("rustc-info-cached-failure",), reads=("daemon-not-listening",),
+      needs=("rustc-info",))
 def cached_probe_failure(ctx: Context) -> None:
     """What it detects: `target/.rustc_info.json` holding a failed `rustc -vV` probe whose stderr
     is a wrapper error.
@@ -33,7 +34,7 @@ def cached_probe_failure(ctx: Context) -> None:
     healthy = _server_healthy_now(ctx)
     if replayed and healthy:
         summary += f" Meanwhile the server is healthy ({healthy}), so the error is only a replay."
-    ctx.add("rustc-info-cached-failure", confidence=0.8 if replayed and healthy else 0.75 if replayed else 0.65,
+    ctx.add("rustc-info-cached-failure", confidence="strong" if replayed and healthy else "moderate",
             reason="failed probe stored in .rustc_info.json" + (", replayed by cargo" if replayed else "")
                    + (f" while {healthy}" if replayed and healthy else ""),
             summary=summary, evidence=[Evidence.of(record, f"stderr: {stderr.splitlines()[0] if stderr else ''}")])
@@ -60,7 +61,7 @@ def _cargo_shows(ctx: Context, stderr: str) -> bool:
     return any(first in r.text for r in ctx.records("cargo-output"))
 
 
-@rule("wrapper-config", ids=("wrapper-from-config",), needs=("cargo-config",))
+@rule("wrapper-config", emits=("wrapper-from-config",), needs=("cargo-config",))
 def wrapper_from_config(ctx: Context) -> None:
     """What it detects: `build.rustc-wrapper = "sccache"` in a `.cargo/config.toml` of the bundle.
 
@@ -87,12 +88,13 @@ def wrapper_from_config(ctx: Context) -> None:
         summary = (f"cargo runs sccache because `{entries[0].source}` sets `{entries[0].get('key')}`{unset}; "
                    "unsetting the variable does not turn it off, an empty `RUSTC_WRAPPER` does.")
         role = None
-    ctx.add("wrapper-from-config", confidence=0.6, role=role,
+    ctx.add("wrapper-from-config", confidence="moderate", role=role,
             reason=f"{entries[0].get('key')} = {entries[0].get('value')}", summary=summary,
             evidence=[Evidence.of(r) for r in entries[:2]])
 
 
-@rule("killed-compiles", ids=("compile-interrupted-by-kill",), needs=())
+@rule("killed-compiles", emits=("compile-interrupted-by-kill",),
+      reads=("compile-interrupted-by-kill", "unhandled-compile-passthrough"))
 def compile_killed(ctx: Context) -> None:
     """What it detects: sccache or rustc processes killed while compiles were in flight.
 
@@ -113,17 +115,15 @@ def compile_killed(ctx: Context) -> None:
     if (kills and (failed_without_diagnostics or signals or ctx.matched("unhandled-compile-passthrough"))) or signals:
         evidence = [Evidence.of(r) for r in (kills[:2] + signals[:2] + failed_without_diagnostics[:2])]
         what = "killed" if kills else "ended by a kill signal"
-        finding = ctx.add("compile-interrupted-by-kill", confidence=0.82,
-                          reason=f"compiler processes {what}; failed compiles carry no compiler diagnostics",
-                          summary=("Compiles failed without any `error[E…]` diagnostics right where sccache or "
-                                   f"rustc processes were {what}: the kill interrupted them; the code is not at "
-                                   "fault."),
-                          evidence=evidence)
-        if (failed_without_diagnostics or signals) and not finding.role_fixed:
-            # The kill signatures alone are contributing/symptom; a compile that failed without
-            # diagnostics right where the kill happened makes the kill the cause.
-            finding.role = "root-cause"
+        # The kill signatures alone are contributing/symptom; a compile that failed without
+        # diagnostics right where the kill happened makes the kill the cause.
+        ctx.add("compile-interrupted-by-kill", confidence="strong",
+                role="root-cause" if failed_without_diagnostics or signals else None,
+                reason=f"compiler processes {what}; failed compiles carry no compiler diagnostics",
+                summary=("Compiles failed without any `error[E…]` diagnostics right where sccache or "
+                         f"rustc processes were {what}: the kill interrupted them; the code is not at fault."),
+                evidence=evidence)
     elif kills:
-        ctx.add("compile-interrupted-by-kill", confidence=0.4, role="contributing",
+        ctx.add("compile-interrupted-by-kill", confidence="weak", role="contributing",
                 reason="sccache processes were killed during the session",
                 evidence=[Evidence.of(r) for r in kills[:2]])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from analyzer.diagnose import rule
-from analyzer.diagnose.cache_health import assess
+from analyzer.diagnose.cache_health import BROKEN_BY, DEGRADED_BY, assess
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 
 
-@rule("cache-health", ids=("cold-cache",), needs=())
+@rule("cache-health", emits=("cold-cache",), reads=BROKEN_BY + DEGRADED_BY + ("non-cacheable-calls",))
 def cache_health(ctx: Context) -> None:
     """What it detects: the cache's state after every other rule has spoken; a first run against
     an empty cache (`cold-cache`).
@@ -20,7 +20,7 @@ def cache_health(ctx: Context) -> None:
     health = assess(ctx, ctx.build_succeeded)
     ctx.cache_health = health
     if health.state == "cold":
-        ctx.add("cold-cache", confidence=0.6, role="benign",
+        ctx.add("cold-cache", confidence="moderate", role="benign",
                 reason=f"{health.misses} misses, no hits, no read or write errors",
                 summary=("A first run against an empty cache: every cacheable compile missed and was stored; "
                          "the next build can hit."),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.facts import backend_from_env
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 
 # Variables sccache reads (config.rs, commands.rs, server.rs); anything else named SCCACHE_* is ignored.
 KNOWN_SCCACHE_VARS = frozenset("""
@@ -44,7 +44,7 @@ WISHFUL_VARS = {
 }
 
 
-@rule("ignored-settings", ids=("setting-ignored",), needs=("env",))
+@rule("ignored-settings", emits=("setting-ignored",), needs=("env",))
 def ignored_settings(ctx: Context) -> None:
     """What it detects: `SCCACHE_*` variables that sccache does not read (wishful or misspelled names).
 
@@ -67,13 +67,13 @@ def ignored_settings(ctx: Context) -> None:
         return
     evidence = [Evidence(r.source, r.line, None, r.text) for r in ctx.records("env")
                 if (r.get("name") or "").upper() in {n for n, _, _ in notes}]
-    ctx.add("setting-ignored", confidence=0.7,
+    ctx.add("setting-ignored", confidence="moderate",
             reason="; ".join(f"{n}: {why}" for n, _, why in notes[:3]),
             summary="Set but not read by sccache: " + "; ".join(f"`{n}` ({why})" for n, _, why in notes[:5]) + ".",
             evidence=evidence[:5])
 
 
-@rule("stale-server", ids=("server-stale-environment",), needs=("env",))
+@rule("stale-server", emits=("server-stale-environment",), needs=("env",))
 def stale_server(ctx: Context) -> None:
     """What it detects: the running server uses another backend than the environment in the bundle sets.
 
@@ -87,13 +87,13 @@ def stale_server(ctx: Context) -> None:
         return
     actual = "disk" if str(location).lower().startswith("local disk") else str(location).split(",", 1)[0].strip().lower()
     if actual and actual != wanted:
-        ctx.add("server-stale-environment", confidence=0.7, layer="environment",
+        ctx.add("server-stale-environment", confidence="moderate", layer="environment",
                 reason=f"environment selects {wanted}, the running server reports {location}",
                 summary=(f"The environment selects the {wanted} backend, but the running server reports "
                          f"`Cache location {location}`: it was started before these settings and keeps its own."))
 
 
-@rule("proxy", ids=("proxy-in-path",), needs=("env",))
+@rule("proxy", emits=("proxy-in-path",), needs=("env", "sccache-log"))
 def proxy_in_env(ctx: Context) -> None:
     """What it detects: an HTTP(S) proxy variable that carries the cache backend's traffic.
 
@@ -106,7 +106,7 @@ def proxy_in_env(ctx: Context) -> None:
     if not proxy or backend in (None, "disk"):
         return
     no_proxy = ctx.env.get("NO_PROXY", "")
-    ctx.add("proxy-in-path", confidence=0.5,
+    ctx.add("proxy-in-path", confidence="weak",
             reason=f"{ctx.fact_sources.get('proxy', 'environment')}: {proxy}",
             summary=(f"Cache traffic to the {backend} backend goes through the proxy {proxy}"
                      + (f" (NO_PROXY={no_proxy} does not exempt it)" if no_proxy else "") + "."))

@@ -9,7 +9,8 @@ ninja, MSBuild, the sccache client's own errors), then:
 * a finished build whose cache is broken or degraded gets a root cause from the cache findings,
   deepest first, with a layer and a fix (`cache-ineffective`), never a benign fold;
 * a finished build with a working or cold cache is `healthy`;
-* a bundle with nothing of sccache, cargo or a build tool is `nothing-recognised`.
+* a bundle with nothing of sccache, cargo or a build tool is `nothing-recognised` (`sanity.py`,
+  which sees the bundle itself).
 """
 
 from __future__ import annotations
@@ -18,15 +19,12 @@ import re
 from dataclasses import dataclass, field
 
 from analyzer.diagnose import cache_health
+from analyzer.diagnose import confidence as scale
 from analyzer.diagnose.candidates import Candidate, for_symptom
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
 
 STATUSES = ("build-failed", "cache-ineffective", "healthy", "nothing-recognised")
-CORE_KINDS = {"sccache-log", "cargo-output", "build-output", "rustc-info", "sccache-stats", "sccache-config",
-              "cargo-config", "manifest"}
-MENTIONS = re.compile(r"sccache|cargo|rustc|RUSTC_WRAPPER|SCCACHE_|\bgcc\b|\bclang\b|\bninja\b|\bmake\b|cl\.exe",
-                      re.I)
 FAILURE_EVENTS = ("cargo-error", "compile-error", "could-not-compile", "probe-failed", "build-error")
 # The sccache client's own errors fail the build unless the build tool says it finished
 # (a failed `--show-stats`, or a client that fell back to compiling locally).
@@ -45,37 +43,28 @@ class Outcome:
 
     status: str
     cache: cache_health.CacheHealth
-    confidence: float | None = None
+    lead: Finding | None = None  # the finding whose confidence the verdict carries
     symptom: str | None = None  # the symptom standing in for an unknown cause
     candidates: tuple[Candidate, ...] = ()
-    recognised: list[str] = field(default_factory=list)
-    found_instead: list[str] = field(default_factory=list)
     defaulted: list[str] = field(default_factory=list)  # facts that are sccache's defaults, not the bundle's
 
 
 def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
-    recognised, instead = _recognised(ctx)
     failed = _failure_records(ctx)
     finished = bool(ctx.events("build-finished")) and not failed
     if not finished and not ctx.events("build-finished"):
         failed += [r for event in CLIENT_FAILURE_EVENTS for r in ctx.events(event)]
     cache = getattr(ctx, "cache_health", None) or cache_health.assess(ctx, finished)
-    outcome = Outcome("healthy", cache, recognised=recognised, found_instead=instead,
+    outcome = Outcome("healthy", cache,
                       defaulted=sorted(n for n, source in ctx.fact_sources.items() if source == "default"))
     diagnosis.outcome = outcome
     top = next((f for f in diagnosis.findings if f.id == diagnosis.root_cause), None)
-    if not recognised:
-        outcome.status = "nothing-recognised"
-        _clear(diagnosis, "Nothing of sccache, cargo or a build tool was found in the bundle"
-               + (f"; it holds {', '.join(instead[:5])}." if instead else "."))
-        outcome.cache.state = "unknown"
-        return diagnosis
     if failed or (top is not None and not finished and not _cache_only(ctx, top)):
         outcome.status = "build-failed"
-        if top is None or ctx.library.causality(top.id).root_cause == "fallback" or NO_DEEPER in (top.reason or ""):
+        if top is None or ctx.knowledge.causality(top.id).root_cause == "fallback" or NO_DEEPER in (top.reason or ""):
             _symptom_only(ctx, diagnosis, outcome, top, failed)
         else:
-            outcome.confidence = top.confidence
+            outcome.lead = top
             _write_summary(ctx, diagnosis, top)
         return diagnosis
     if cache.state in ("broken", "degraded"):
@@ -87,23 +76,6 @@ def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
         _clear(diagnosis, diagnosis.summary)
     diagnosis.summary = _healthy_summary(ctx, cache, finished)
     return diagnosis
-
-
-# -- input sanity --------------------------------------------------------------------------
-def _recognised(ctx: Context) -> tuple[list[str], list[str]]:
-    """The artifacts that belong to a build with sccache, and what else the bundle holds."""
-    recognised, instead = [], []
-    for artifact in ctx.bundle.artifacts:
-        if artifact.kind in CORE_KINDS:
-            recognised.append(artifact.path)
-        elif artifact.kind in ("env", "processes", "sockets", "version-info", "shell-transcript") and any(
-                MENTIONS.search(r.text) for r in artifact.records[:5000]):
-            recognised.append(artifact.path)
-        else:
-            what = artifact.kind if artifact.kind not in ("unknown", "env") else (
-                "key=value settings" if artifact.kind == "env" else "unrecognised text")
-            instead.append(f"{artifact.path} ({what})")
-    return recognised, instead
 
 
 def _clear(diagnosis: Diagnosis, summary: str) -> None:
@@ -131,7 +103,7 @@ def _symptom_only(ctx: Context, diagnosis: Diagnosis, outcome: Outcome, top: Fin
         (f.id for f in diagnosis.findings if f.role == "symptom"), None)
     outcome.symptom = symptom
     outcome.candidates = for_symptom(symptom)
-    outcome.confidence = None
+    outcome.lead = None
     if top is not None:
         top.role = "symptom"
         top.reason = (top.reason or "").replace("; " + NO_DEEPER, "").replace(NO_DEEPER, "")
@@ -146,7 +118,7 @@ def _symptom_only(ctx: Context, diagnosis: Diagnosis, outcome: Outcome, top: Fin
     else:
         shown = "no failure line"
     names = ", ".join(c.id for c in outcome.candidates[:4])
-    diagnosis.root_cause, diagnosis.layer = None, (top.layer or ctx.library.layer(top.id)) if top else "none"
+    diagnosis.root_cause, diagnosis.layer = None, (top.layer or ctx.knowledge.layer(top.id)) if top else "none"
     diagnosis.summary = (f"The build failed and the bundle shows {shown}; the cause is not in the bundle: "
                          f"it fits {names} (see the candidates and the commands that collect what tells them apart).")
 
@@ -154,13 +126,13 @@ def _symptom_only(ctx: Context, diagnosis: Diagnosis, outcome: Outcome, top: Fin
 # -- a finished build whose cache does not work ---------------------------------------------
 def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome) -> None:
     cause_id = next((i for i in CACHE_CAUSES if i in ctx.findings), outcome.cache.reason)
-    cause = ctx.findings.get(cause_id) if cause_id else None
+    cause = next((f for f in diagnosis.findings if f.id == cause_id), None) if cause_id else None
     if cause is None:
-        cause = ctx.add(cause_id or "low-cache-hit-rate", confidence=0.5)
-        if cause not in diagnosis.findings:
-            diagnosis.findings.insert(0, cause)
+        cause = Finding(cause_id or "low-cache-hit-rate", "root-cause", "weak",
+                        reason=f"the cache is {outcome.cache.state}")
+        diagnosis.findings.insert(0, cause)
     outcome.cache.reason = cause.id
-    explained = set(ctx.library.causality(cause.id).explains) | EXPLAINED_BY_ANY_CACHE_CAUSE
+    explained = set(ctx.knowledge.causality(cause.id).explains) | EXPLAINED_BY_ANY_CACHE_CAUSE
     for finding in diagnosis.findings:
         if finding is cause:
             continue
@@ -171,7 +143,7 @@ def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome) -> None
     cause.role, cause.role_fixed = "root-cause", True
     if cause.id == "low-cache-hit-rate" and outcome.cache.repeated_misses:
         names = ", ".join(f"`{n}`" for n in outcome.cache.repeated_misses[:3])
-        cause.confidence = max(cause.confidence, 0.7)
+        cause.confidence = scale.strongest([cause.confidence, "moderate"])
         cause.summary = (f"No compile was ever served from the {outcome.cache.location or 'cache'}: "
                          f"{outcome.cache.misses} misses and 0 hits, and the same crate ({names}) missed again "
                          "on every build, so its key changed between builds (a different checkout path, "
@@ -179,10 +151,10 @@ def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome) -> None
         cause.add_evidence(_miss_lines(ctx, outcome.cache.repeated_misses[0]))
     if outcome.cache.state == "broken" and outcome.cache.write_errors and not outcome.cache.hits:
         # The stats confirm it: every write failed and nothing was ever served.
-        cause.confidence = max(cause.confidence, 0.85)
-    outcome.confidence = cause.confidence
+        cause.confidence = "strong"
+    outcome.lead = cause
     diagnosis.root_cause = cause.id
-    diagnosis.layer = cause.layer or ctx.library.layer(cause.id)
+    diagnosis.layer = cause.layer or ctx.knowledge.layer(cause.id)
     order = {"root-cause": 0, "contributing": 1, "symptom": 2, "benign": 3}
     diagnosis.findings.sort(key=lambda f: order.get(f.role, 9))
     _write_summary(ctx, diagnosis, cause, prefix=_cache_prefix(outcome.cache))
@@ -229,7 +201,7 @@ def _decisive(finding: Finding) -> str:
 def _matched_line(ctx: Context, finding: Finding) -> tuple[str, str]:
     """The physical line a signature of the finding matched inside its record (a cargo error
     block quotes the wrapper's lines under its own first line), the server log's first."""
-    library = getattr(ctx.library, "library", None)
+    library = ctx.knowledge.library
     patterns = library.by_id(finding.id) if library is not None else []
     matches = sorted(ctx.matched(finding.id), key=lambda m: m.record.kind != "sccache-log")
     for match in matches:
@@ -248,7 +220,7 @@ def _place(item: Evidence) -> str:
 def concrete(ctx: Context, finding: Finding) -> str:
     """The thing the finding is about, named from the bundle's facts."""
     facts = ctx.facts
-    layer = finding.layer or ctx.library.layer(finding.id)
+    layer = finding.layer or ctx.knowledge.layer(finding.id)
     if layer in ("cache-backend", "network") or finding.id.startswith(("remote-", "backend-", "aws-", "cache-")):
         backend = facts.get("backend")
         if not backend:
@@ -291,7 +263,7 @@ def _write_summary(ctx: Context, diagnosis: Diagnosis, top: Finding, prefix: str
 
 def _title(ctx: Context, finding_id: str) -> str:
     """The ID's own title; a signature variant's title can be narrower."""
-    return ctx.library.title(finding_id)
+    return ctx.knowledge.title(finding_id)
 
 
 def _healthy_summary(ctx: Context, cache: cache_health.CacheHealth, finished: bool) -> str:

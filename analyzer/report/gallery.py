@@ -43,9 +43,8 @@ def index(rows: list[tuple[str, dict]]) -> str:
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, report in rows:
         verdict = report["verdict"]
-        top = verdict.get("confidence")
         cause = f"`{verdict['root_cause']}`" if verdict["root_cause"] else "none"
-        confidence = f"{top:.2f}" if top is not None else "–"
+        confidence = verdict.get("confidence_level") or "–"
         state = (report.get("cache") or {}).get("state", "–")
         lines.append(f"| {name} | {verdict.get('status')} | {state} | {verdict['layer']} | {cause} | {confidence} |"
                      f" [HTML]({name}.html) · [Markdown]({name}.md) |")

@@ -13,7 +13,6 @@ from analyzer import TOOL_NAME, __version__
 from analyzer.diagnose import candidates
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
 from analyzer.report import fix_plan
-from analyzer.report.confidence import confidence_words
 
 SCHEMA_VERSION = "2"
 MAX_PROBLEMS_LISTED = 50  # per artifact
@@ -50,11 +49,12 @@ def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, A
 
 def verdict_section(diagnosis: Diagnosis) -> dict[str, Any]:
     outcome = diagnosis.outcome
-    confidence = outcome.confidence if outcome else None
+    lead = outcome.lead if outcome else None
     return {"status": outcome.status if outcome else None, "layer": diagnosis.layer,
             "root_cause": diagnosis.root_cause,
-            "confidence": round(confidence, 2) if confidence is not None else None,
-            "confidence_meaning": confidence_words(confidence),
+            "confidence": lead.confidence_value if lead else None,
+            "confidence_level": lead.confidence if lead else None,
+            "confidence_meaning": lead.confidence_reason if lead else None,
             "symptom": outcome.symptom if outcome else None, "summary": diagnosis.summary}
 
 
@@ -88,7 +88,9 @@ def _finding(finding: Finding, library) -> dict[str, Any]:
         "id": finding.id,
         "role": finding.role,
         "title": library.title(finding.id, finding.signature),
-        "confidence": round(finding.confidence, 2),
+        "confidence": finding.confidence_value,
+        "confidence_level": finding.confidence,
+        "confidence_reason": finding.confidence_reason,
         "layer": finding.layer or library.layer(finding.id),
         "reason": finding.reason,
         "summary": finding.summary,
@@ -99,7 +101,9 @@ def _finding(finding: Finding, library) -> dict[str, Any]:
 def _root_cause(finding: Finding, library, os_name: str | None) -> dict[str, Any]:
     return {
         "id": finding.id,
-        "confidence": round(finding.confidence, 2),
+        "confidence": finding.confidence_value,
+        "confidence_level": finding.confidence,
+        "confidence_reason": finding.confidence_reason,
         "title": library.title(finding.id, finding.signature),
         "summary": finding.summary or library.title(finding.id, finding.signature),
         "reason": finding.reason,

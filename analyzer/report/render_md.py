@@ -12,6 +12,8 @@ import html
 
 import regex
 
+from analyzer.report.render_text import confidence_words
+
 LIMIT = 60_000
 LINE_CHARS = 300
 CAPS = {"evidence": 8, "findings": 40, "ruled_out": 30, "timeline": 80, "artifacts": 60, "facts": 60}
@@ -110,8 +112,7 @@ def _head(report: dict) -> list[str]:
         return [f"## sccache-forensics: {status}, {what}", "", f"**Status:** {code(verdict.get('status'))}", "",
                 prose(verdict["summary"]), ""]
     top = report["root_causes"][0] if report["root_causes"] else {"title": ""}
-    confidence = verdict.get("confidence")
-    meaning = f"{confidence:.2f} ({prose(verdict.get('confidence_meaning'))})" if confidence is not None else "–"
+    meaning = prose(verdict["confidence_meaning"]) if verdict.get("confidence_meaning") else "–"
     return [f"## sccache-forensics: {status}: {code(verdict['root_cause'])} {prose(top['title'])}", "",
             f"**Status:** {code(verdict.get('status'))} · **Layer:** {code(verdict['layer'])} · "
             f"**Confidence:** {meaning}", "",
@@ -189,7 +190,7 @@ def _findings(report: dict) -> list[str]:
     body = []
     for finding in findings[: CAPS["findings"]]:
         body.append(f"- **{finding['role']}** {code(finding['id'])} {prose(finding['title'])}"
-                    f" (confidence {finding['confidence']:.2f})")
+                    f" (confidence {prose(confidence_words(finding))})")
         if finding.get("summary"):
             body.append(f"  {prose(finding['summary'])}")
         body.extend("  " + evidence_line(e) for e in finding["evidence"][:3])

@@ -94,8 +94,8 @@ def _verdict(report: dict, paint) -> list[str]:
     else:
         lines = [paint(f"Verdict: {words} — no root cause", colour)]
     lines.append(f"  {safe(verdict['summary'])}")
-    if verdict.get("confidence") is not None:
-        lines.append(f"  Confidence {verdict['confidence']:.2f}: {safe(verdict.get('confidence_meaning'))}")
+    if verdict.get("confidence_meaning"):
+        lines.append(f"  Confidence {safe(verdict['confidence_meaning'])}")
     return lines
 
 
@@ -138,6 +138,11 @@ def _fix_plan(report: dict, paint) -> list[str]:
         lines.extend(f"       {safe(c)}" for c in step["commands"][:8])
         lines.extend(f"       (default) {safe(d)}" for d in step.get("defaults", []))
     return lines
+
+
+def confidence_words(item: dict) -> str:
+    """`strong: 2 independent sources agree (…)`, or the bare number of an older report."""
+    return item.get("confidence_reason") or f"{item.get('confidence', 0):.2f}"
 
 
 def _cause(cause: dict, paint) -> list[str]:

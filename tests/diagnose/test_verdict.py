@@ -136,7 +136,8 @@ def test_a_stale_server_of_another_version_makes_the_cache_ineffective():
 
 def test_confidence_is_printed_with_its_meaning():
     verdict = report(SAMPLES / "seed-windows-oss-proxy" / "bundle")["verdict"]
-    assert verdict["confidence"] == 0.92 and verdict["confidence_meaning"].startswith("high")
+    assert (verdict["confidence"], verdict["confidence_level"]) == (0.9, "strong")
+    assert verdict["confidence_meaning"].startswith("strong: ") and "sccache-server.log" in verdict["confidence_meaning"]
 
 
 def test_every_expected_json_states_a_status():
