@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzer.diagnose.context import env_map
-from analyzer.diagnose.inputs import DiagnosisInput
 from analyzer.diagnose.facts import merge_facts
+from analyzer.diagnose.inputs import DiagnosisInput
 from analyzer.ingest import Bundle, read_bundle
 
 HOST_VARIABLES = ("COMPUTERNAME", "HOSTNAME")
