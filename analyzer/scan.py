@@ -69,7 +69,9 @@ class Scan:
         return keep
 
     def summary(self) -> ScanSummary:
-        """What diagnosis needs from the pass, as a value (diagnosis never sees the scan itself)."""
+        """What diagnosis needs from the pass, as a value (diagnosis never sees the scan itself).
+        `capped`: more matches of an ID in a file were seen than kept; past the cap the fast scan
+        stops looking, so the true number is not known on either path."""
         capped = frozenset(key for key, total in self.match_totals.items() if total > MATCH_CAP)
         return ScanSummary(last_time=dict(self.last_time), previous=dict(self.previous), capped=capped)
 
@@ -84,11 +86,6 @@ class Scan:
         if kind == "event":
             return self.event_totals.get((source, name), 0) >= EVENT_CAP
         return False
-
-    def capped(self, source: str, pattern_id: str) -> bool:
-        """More matches of `pattern_id` in `source` were seen than kept. Past the cap the
-        fast scan stops looking, so the true number is not known on either path."""
-        return self.match_totals.get((source, pattern_id), 0) > MATCH_CAP
 
     def _keep_anchor(self, record: Record) -> bool:
         if not default_keep(record):

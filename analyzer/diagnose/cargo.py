@@ -17,7 +17,6 @@ def cached_probe_failure(ctx: Context) -> None:
 
     Why builds fail: since cargo 1.51 a failed probe is cached and replayed on later builds
     without running the wrapper again, so the old error comes back even after its cause is fixed.
-    Fix: delete `target/.rustc_info.json` (or `cargo clean`) after fixing the cause.
     """
     failures = [r for r in ctx.records("rustc-info") if r.get("success") == "false"]
     wrapper_failures = [r for r in failures
@@ -68,7 +67,6 @@ def wrapper_from_config(ctx: Context) -> None:
     Why builds fail: leaving `RUSTC_WRAPPER` unset does not turn the wrapper off, so cargo runs
     sccache although the shell shows no wrapper; only an empty `RUSTC_WRAPPER` (or
     `--config "build.rustc-wrapper=''"`) disables it.
-    Fix: to bypass sccache for one build, set `RUSTC_WRAPPER` to the empty string.
     """
     entries = [r for r in ctx.records("cargo-config")
                if r.get("key") in ("build.rustc-wrapper", "build.rustc-workspace-wrapper")
@@ -101,7 +99,6 @@ def compile_killed(ctx: Context) -> None:
     Why builds fail: a compile whose wrapper or server is killed fails with an exit code and no
     compiler diagnostics (`exit code: 1`, `signal: 9, SIGKILL: kill`), which looks like a code
     error but is not one.
-    Fix: do not kill sccache while cargo runs; stop it with `sccache --stop-server` after the build.
     """
     kills = [r for r in ctx.records("shell-transcript") if r.event == "kill"]
     kills += [m.record for m in ctx.matched("compile-interrupted-by-kill")]

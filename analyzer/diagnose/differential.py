@@ -15,7 +15,6 @@ def real_compile_errors(ctx: Context) -> None:
     """What it detects: real compiler diagnostics (`error[E0425]: …`) behind a failed build.
 
     Why builds fail: the code does not compile; sccache only passed the compiler's verdict on.
-    Fix: fix the code; the cache is not involved.
     """
     errors = ctx.events("compile-error", "cargo-output") + ctx.events("compile-error", "build-output")
     errors += [m.record for m in ctx.matched("source-compile-error")]
@@ -48,7 +47,6 @@ def toolchain(ctx: Context) -> None:
 
     Why builds fail: a broken toolchain fails every build; when a direct `rustc -vV` prints its
     version, the toolchain is ruled out and the wrapper is where to look.
-    Fix: `rustup toolchain install stable --force` when it is broken.
     """
     ok = ctx.events("rustc-version-ok")
     cached_ok = [r for r in ctx.records("rustc-info") if r.get("success") == "true" and "release:" in (r.get("stdout") or "")]

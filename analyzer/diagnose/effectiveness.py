@@ -30,8 +30,6 @@ def cache_effectiveness(ctx: Context) -> None:
 
     Why builds fail: it usually does not fail them; it makes them slow. Write errors on a remote
     backend often share a cause with start-up failures (credentials, read-only access).
-    Fix: see each finding: `CARGO_INCREMENTAL=0` for non-cacheable incremental builds, credentials
-    and write access for write errors, a closer backend for timeouts.
     """
     hits, misses = _stat(ctx, "cache_hits"), _stat(ctx, "cache_misses")
     requests = _stat(ctx, "compile_requests") or 0

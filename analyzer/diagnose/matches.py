@@ -9,23 +9,23 @@ from __future__ import annotations
 from analyzer.diagnose import confidence as scale
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.patterns.library import Library
 from analyzer.patterns.model import Pattern
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def lead(indications: list[Pattern], order: dict[str, int]) -> Pattern | None:
+def lead(indications: list[Pattern], library: Library) -> Pattern | None:
     """The indication whose overrides the finding takes."""
-    ranked = sorted(set(indications), key=lambda p: (SEVERITY_RANK.get(p.severity, 9), order.get(p.name, 0)))
+    ranked = sorted(set(indications), key=lambda p: (SEVERITY_RANK.get(p.severity, 9), library.position(p.name)))
     return ranked[0] if ranked else None
 
 
 def lift_matches(ctx: Context) -> None:
     """Contribute one finding per matched ID (reason: how many lines in how many files)."""
-    order = {p.name: i for i, p in enumerate(ctx.knowledge.library.patterns)}
     for pattern_id, matches in sorted(ctx.matches_by_id.items()):
         indications = [ctx.knowledge.indication(m.signature) for m in matches]
-        leader = lead([p for p in indications if p is not None], order)
+        leader = lead([p for p in indications if p is not None], ctx.knowledge.library)
         severity = leader.severity if leader is not None else "warning"
         level = (leader.confidence if leader is not None else None) or scale.BY_SEVERITY.get(severity, "weak")
         sources = sorted({m.record.source for m in matches})

@@ -28,8 +28,6 @@ def server_not_running(ctx: Context) -> None:
 
     Why builds fail: every client is waiting for a server that is not there (it never started,
     exited during its start-up check, or was killed).
-    Fix: look at the start-up findings; start the server by hand with `SCCACHE_LOG=debug` and
-    `SCCACHE_ERROR_LOG` set to see why it does not come up.
     """
     procs = [r for r in ctx.records("processes") if is_sccache(r.get("name"))]
     if not procs:

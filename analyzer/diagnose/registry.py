@@ -9,6 +9,7 @@ not a wrong verdict later.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import random
 from collections.abc import Callable, Iterable
@@ -88,6 +89,18 @@ def dependencies(rules: Iterable[Rule]) -> dict[str, set[str]]:
 def ordered(rules: Iterable[Rule], shuffle: random.Random | None = None) -> list[Rule]:
     """The rules in an order where each runs after what it reads: by name among equals, or
     in a random valid order with `shuffle` (tests use it to prove the order does not matter)."""
+    rules = tuple(rules)
+    if shuffle is None:
+        return list(_canonical(rules))
+    return _order(rules, shuffle)
+
+
+@functools.lru_cache(maxsize=8)
+def _canonical(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    return tuple(_order(rules, None))
+
+
+def _order(rules: tuple[Rule, ...], shuffle: random.Random | None) -> list[Rule]:
     by_name = {item.name: item for item in rules}
     before = dependencies(by_name.values())
     done: list[Rule] = []

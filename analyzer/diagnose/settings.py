@@ -50,8 +50,6 @@ def ignored_settings(ctx: Context) -> None:
 
     Why builds fail: the intended change (a longer start-up timeout, say) never happens, so the
     failure it was meant to prevent comes back.
-    Fix: use the real setting: `server_startup_timeout_ms` in the sccache config file for the
-    start-up timeout, `SCCACHE_LOG` for logging; correct misspelled names.
     """
     notes = []
     for name, value in sorted(ctx.env.items()):
@@ -79,7 +77,6 @@ def stale_server(ctx: Context) -> None:
 
     Why builds fail: a server keeps the environment of the process that started it; new
     `SCCACHE_*` variables or credentials have no effect until it is restarted.
-    Fix: `sccache --stop-server`, then run the build again so a server starts with the new settings.
     """
     wanted = backend_from_env(ctx.env)
     location = ctx.facts.get("cache_location")
@@ -99,7 +96,6 @@ def proxy_in_env(ctx: Context) -> None:
 
     Why builds fail: a slow or refusing proxy stretches or breaks the start-up storage check and
     every cache read and write. Contributing when the start-up failed, benign otherwise.
-    Fix: add the backend host to `NO_PROXY`, or fix the proxy.
     """
     proxy = ctx.facts.get("proxy")
     backend = ctx.facts.get("backend")

@@ -52,8 +52,6 @@ def server_port(ctx: Context) -> None:
     Why builds fail: with no listener the client is waiting for a server that has not bound
     its port (still in its start-up storage check, or dead); a foreign listener answers the
     client with bytes it cannot decode (`failed to fill whole buffer`).
-    Fix: nobody listening: see the start-up findings; foreign listener: stop that program or
-    set `SCCACHE_SERVER_PORT` to a free port for both client and server.
     """
     if not ctx.has("sockets"):
         return
@@ -110,7 +108,6 @@ def port_reserved(ctx: Context) -> None:
 
     Why builds fail: Hyper-V / WinNAT reserve port ranges (`netsh int ipv4 show excludedportrange
     protocol=tcp`); binding inside one fails with an access error although netstat shows no owner.
-    Fix: set `SCCACHE_SERVER_PORT` to a port outside the excluded ranges.
     """
     matches = ctx.matched("server-port-reserved")
     if not matches:

@@ -83,8 +83,6 @@ def storage_check_timing(ctx: Context) -> None:
     Why builds fail: the client (cargo's `sccache rustc -vV` probe, say) gives up after the
     timeout while the server is still talking to the remote cache, so the build stops before
     any code is compiled.
-    Fix: raise `server_startup_timeout_ms` in the sccache config file, make the backend or proxy
-    reachable and fast, or start the server ahead of the build (`sccache --start-server`).
     """
     timeout_s = ctx.facts["startup_timeout_ms"] / 1000
     client_gave_up = any(ctx.has_finding(i) or ctx.matched(i) for i in CLIENT_GAVE_UP)
@@ -208,7 +206,6 @@ def idle_shutdown(ctx: Context) -> None:
     Why builds fail: during one very long compile or link no request reaches the server; when
     the idle timer fires, the server exits and clients still using it lose their channel.
     After a finished build an idle shutdown is normal and reported as benign.
-    Fix: raise `SCCACHE_IDLE_TIMEOUT` (seconds; 0 = never) for long builds, set before the server starts.
     """
     idle_s = ctx.facts["idle_timeout_s"]
     channel_lost = any(ctx.matched(i) for i in ("ipc-broken", "server-exited-midbuild"))

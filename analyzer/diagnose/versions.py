@@ -38,7 +38,6 @@ def known_defect(ctx: Context) -> None:
     """What it detects: an sccache version inside a range with a known defect whose symptoms are present.
 
     Why builds fail: the configuration may be right and the version wrong.
-    Fix: upgrade to the fixed version the finding names (or a later one).
     """
     version = version_tuple(ctx.facts.get("sccache_version", ""))
     if version is None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
+from analyzer import taxonomy
 from analyzer.analysis import analyze
 from analyzer.diagnose import Rule, RuleOrderError, load_rules, ordered
 from analyzer.diagnose.registry import EVERYTHING, dependencies
@@ -68,3 +71,34 @@ def test_every_valid_order_gives_byte_identical_json(bundle: Path):
     for seed in SEEDS:
         shuffled = orjson.dumps(analyze([str(bundle)], knowledge(), rule_shuffle=random.Random(seed)).report)
         assert shuffled == reference, f"rule order from seed {seed} changed the report"
+
+
+def test_definitions_and_rules_agree_on_who_detects_what():
+    library = knowledge().library
+    rules = load_rules()
+    for item in rules.values():
+        for finding_id in item.emits:
+            assert item.name in library.definitions[finding_id].rules, f"{finding_id} does not name {item.name}"
+    for definition in library.definitions.values():
+        for name in definition.rules:
+            assert name in rules and definition.id in rules[name].emits, f"{definition.id}: rule {name}"
+
+
+def test_rules_read_and_need_only_known_ids_and_kinds():
+    library = knowledge().library
+    kinds = set(taxonomy.load().kinds)
+    for item in load_rules().values():
+        assert set(item.reads) - {EVERYTHING} <= set(library.definitions), item.name
+        assert set(item.needs) <= kinds, item.name
+
+
+def test_a_rule_runs_only_when_one_of_its_kinds_is_present():
+    item = Rule("r", (), (), ("sockets", "processes"), lambda ctx: None, "")
+    assert item.applies({"processes", "env"}) and not item.applies({"env"})
+    assert fake("always").applies(set())
+
+
+def test_knowledge_does_not_import_diagnosis():
+    code = "import sys, analyzer.knowledge; print('analyzer.diagnose' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
