@@ -47,12 +47,8 @@ def build_timeline(bundle: Bundle, matches: list[Match], knowledge: Knowledge | 
     for artifact in bundle.artifacts:
         last_time: str | None = None
         for record in sorted(artifact.records, key=lambda r: r.line):
-<<<<<<< HEAD
-            label = labels.get((record.source, record.line)) if record.event in COUNTED_ONLY else (
+            event = labels.get((record.source, record.line)) if record.event in COUNTED_ONLY else (
                 record.event or labels.get((record.source, record.line)))
-=======
-            event = record.event or labels.get((record.source, record.line))
->>>>>>> i13
             if record.time:
                 last_time = record.time
             if not event:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from analyzer import taxonomy
 from analyzer.diagnose import rule
 from analyzer.diagnose.cache_health import BROKEN_BY, DEGRADED_BY, assess
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 
+# The cache findings it weighs; IDs other definitions may add later are read once they exist.
+READS = tuple(i for i in BROKEN_BY + DEGRADED_BY + ("non-cacheable-calls",) if i in taxonomy.load().ids)
 
-@rule("cache-health", emits=("cold-cache",), reads=BROKEN_BY + DEGRADED_BY + ("non-cacheable-calls",))
+
+@rule("cache-health", emits=("cold-cache",), reads=READS)
 def cache_health(ctx: Context) -> None:
     """What it detects: the cache's state after every other rule has spoken; a first run against
     an empty cache (`cold-cache`).

@@ -14,17 +14,13 @@ from analyzer.diagnose import candidates
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
 from analyzer.report import fix_plan
 
-<<<<<<< HEAD
-SCHEMA_VERSION = "2"
-=======
 if TYPE_CHECKING:
     from analyzer.ingest import Bundle
     from analyzer.knowledge import Knowledge
     from analyzer.records import Artifact
     from analyzer.timeline import TimelineEvent
 
-SCHEMA_VERSION = "1"
->>>>>>> i13
+SCHEMA_VERSION = "2"
 MAX_PROBLEMS_LISTED = 50  # per artifact
 FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port", "startup_timeout_ms",
               "idle_timeout_s", "os", "proxy", "rustc_version", "rustc_host", "cargo_version",
@@ -38,18 +34,12 @@ def build_report(bundle: Bundle, diagnosis: Diagnosis, knowledge: Knowledge,
     report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
-<<<<<<< HEAD
         "verdict": verdict_section(diagnosis),
         "cache": diagnosis.outcome.cache.to_json() if diagnosis.outcome else None,
         "fix_plan": [],
         "candidates": _candidates(diagnosis),
-        "root_causes": [_root_cause(f, library, os_name) for f in root_causes],
-        "findings": [_finding(f, library) for f in diagnosis.findings],
-=======
-        "verdict": {"layer": diagnosis.layer, "root_cause": diagnosis.root_cause, "summary": diagnosis.summary},
         "root_causes": [_root_cause(f, knowledge, os_name) for f in root_causes],
         "findings": [_finding(f, knowledge) for f in diagnosis.findings],
->>>>>>> i13
         "ruled_out": [{"id": r.id, "reason": r.reason, "evidence": [e.to_json() for e in r.evidence]}
                       for r in diagnosis.ruled_out],
         "timeline": [e.to_json() for e in timeline],
@@ -60,7 +50,7 @@ def build_report(bundle: Bundle, diagnosis: Diagnosis, knowledge: Knowledge,
                     for m in diagnosis.missing if m.would_enable],
         "redactions": {"count": 0, "kinds": []},
     }
-    report["fix_plan"] = fix_plan.build(report, os_name, library)
+    report["fix_plan"] = fix_plan.build(report, os_name, knowledge)
     return report
 
 
