@@ -66,7 +66,7 @@ BY_SYMPTOM: dict[str, tuple[Candidate, ...]] = {
     "server-exited-midbuild": (
         Candidate("local-disk-cache-problem", "a panic while the server manages its disk cache (eviction, a full or "
                   "damaged cache directory) ends the server", "the panic's location in the server log; free space "
-                  "and errors under SCCACHE_DIR", "df -h \"${SCCACHE_DIR:-$HOME/.cache/sccache}\"; " + SERVER_LOG_SH,
+                  "and errors under SCCACHE_DIR", "df -h \"${{SCCACHE_DIR:-$HOME/.cache/sccache}}\"; " + SERVER_LOG_SH,
                   "Get-PSDrive; " + SERVER_LOG_PS),
         Candidate("sccache-known-defect", "the sccache version may carry a fixed crash",
                   "the version against the upstream changelog", VERSIONS_SH, VERSIONS_PS),

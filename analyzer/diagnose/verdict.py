@@ -30,6 +30,9 @@ FAILURE_EVENTS = ("cargo-error", "compile-error", "could-not-compile", "probe-fa
 # (a failed `--show-stats`, or a client that fell back to compiling locally).
 CLIENT_FAILURE_EVENTS = ("client-error", "server-start-failed")
 NO_DEEPER = "no deeper cause in the artifacts"
+# Root causes that say what broke but not why (a server that crashed): the report also lists the
+# deeper causes that fit, with what tells them apart.
+WHY_NOT_SHOWN = frozenset({"server-exited-midbuild"})
 COUNT_ONLY = re.compile(r"^(?:more than )?\d+ matching line\(s\)")
 # Cache findings that are the cause when the build finished (cache_health's order, deepest first).
 CACHE_CAUSES = cache_health.BROKEN_BY + cache_health.DEGRADED_BY
@@ -65,6 +68,8 @@ def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
             _symptom_only(ctx, diagnosis, outcome, top, failed)
         else:
             outcome.lead = top
+            if top.id in WHY_NOT_SHOWN:  # the crash is shown, not why: list what could lie behind it
+                outcome.candidates = for_symptom(top.id)
             _write_summary(ctx, diagnosis, top)
         return diagnosis
     if cache.state in ("broken", "degraded"):

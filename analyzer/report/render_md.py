@@ -139,7 +139,7 @@ def _candidates(report: dict) -> list[str]:
     items = report.get("candidates") or []
     if not items:
         return []
-    lines = ["### Candidate causes", "", "The cause is not in the bundle; these fit the symptom, most likely first.", ""]
+    lines = ["### Candidate causes", "", "Causes the bundle does not show that fit what it does show, most likely first.", ""]
     for item in items:
         lines.append(f"{item['rank']}. {code(item['id'])}: {prose(item['why'])}. Look for: {prose(item['tells_apart'])}.")
         for command in item["collect"][:1]:

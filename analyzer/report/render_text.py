@@ -119,7 +119,8 @@ def _candidates(report: dict) -> list[str]:
     items = report.get("candidates") or []
     if not items:
         return []
-    lines = ["", "Candidate causes (most likely first), what tells them apart, how to collect it:"]
+    lines = ["", "Candidate causes the bundle does not show (most likely first), what tells them apart, "
+                 "how to collect it:"]
     for item in items:
         lines.append(f"  {item['rank']}. [{safe(item['id'])}] {safe(item['why'], 200)}")
         lines.append(f"     look for: {safe(item['tells_apart'], 200)}")

@@ -144,3 +144,19 @@ def test_every_expected_json_states_a_status():
     for expected in list(SAMPLES.glob("*/expected.json")) + list(CASES.glob("*/expected.json")):
         status = json.loads(expected.read_text(encoding="utf-8")).get("status")
         assert status in ("build-failed", "cache-ineffective", "healthy", "nothing-recognised"), expected
+
+
+def test_a_crash_names_its_deeper_candidates():
+    got = report(CASES / "fatal-panic-disk-eviction" / "bundle")
+    assert got["verdict"]["root_cause"] == "server-exited-midbuild"
+    assert got["candidates"][0]["id"] == "local-disk-cache-problem"
+
+
+def test_every_candidate_command_fills_in_for_both_shells():
+    from analyzer.diagnose import candidates
+
+    for symptom in list(candidates.BY_SYMPTOM) + [None]:
+        for windows in (True, False):
+            items = candidates.to_json(candidates.for_symptom(symptom), "4409", windows)
+            assert all("{" not in c["command"] or "${" in c["command"] for i in items for c in i["collect"])
+            assert all("4226" not in c["command"] for i in items for c in i["collect"])
