@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analyzer.compiles import CompileLog
-from analyzer.diagnose import DiagnosisInput, diagnose
+from analyzer.diagnose import DiagnosisInput, diagnose, sanity
 from analyzer.ingest import Bundle, read_bundle
 from analyzer.knowledge import Knowledge
 from analyzer.patterns import load_library
@@ -56,6 +56,7 @@ def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool 
     bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(knowledge, scan, fast_min_bytes))
     scan.compiles.close()  # every request has its result before rules read the counts
     diagnosis = diagnose(DiagnosisInput.of(bundle, scan.matches, scan.summary()), knowledge, rule_shuffle)
+    diagnosis = sanity.apply(bundle, diagnosis)
     timeline = build_timeline(bundle, scan.matches, knowledge)
     report = build_report(bundle, diagnosis, knowledge, timeline, scan.compiles)
     unexplained = scan.unexplained

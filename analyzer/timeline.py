@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from analyzer.patterns.model import Match
 
 MAX_EVENTS = 400
+# Per-compile events: counted by the cache health check, too many to be landmarks on a timeline.
+COUNTED_ONLY = frozenset({"cache-miss", "cache-hit"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,8 @@ def build_timeline(bundle: Bundle, matches: list[Match], knowledge: Knowledge | 
     for artifact in bundle.artifacts:
         last_time: str | None = None
         for record in sorted(artifact.records, key=lambda r: r.line):
-            event = record.event or labels.get((record.source, record.line))
+            event = labels.get((record.source, record.line)) if record.event in COUNTED_ONLY else (
+                record.event or labels.get((record.source, record.line)))
             if record.time:
                 last_time = record.time
             if not event:

@@ -20,6 +20,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "taxonomy.md"
 
 # IDs that need several sources or arithmetic; the correlation rules detect them.
 RULE_ONLY_IDS = {
+    "cold-cache",
     "storage-check-slow",
     "daemon-not-listening",
     "server-not-running",

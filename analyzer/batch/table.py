@@ -30,6 +30,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("confidence", "float"),
     ("findings", "list"),
     ("error", "str"),
+    ("status", "str"),
+    ("cache", "str"),
     ("unexplained", "int"),
     ("first_time", "str"),
     ("last_time", "str"),

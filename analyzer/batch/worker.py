@@ -115,6 +115,8 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
         "os": _text(facts.get("os")),
         "sccache_version": _text(facts.get("sccache_version")),
         "backend": _text(facts.get("backend")),
+        "status": verdict.get("status"),
+        "cache": (rep.get("cache") or {}).get("state"),
         "layer": verdict["layer"],
         "root_cause": verdict["root_cause"],
         "confidence": root["confidence"] if root else None,

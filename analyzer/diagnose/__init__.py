@@ -28,7 +28,7 @@ __all__ = ["RULES", "DiagnosisInput", "Rule", "RuleOrderError", "ScanSummary", "
 def diagnose(inputs: DiagnosisInput, knowledge: Knowledge, shuffle: random.Random | None = None) -> Diagnosis:
     """Run every rule over the inputs and return a `Diagnosis`. `shuffle` picks another valid
     rule order (tests prove the report does not depend on it)."""
-    from analyzer.diagnose import roles
+    from analyzer.diagnose import roles, verdict
     from analyzer.diagnose.context import Context
     from analyzer.diagnose.matches import lift_matches
 
@@ -38,4 +38,4 @@ def diagnose(inputs: DiagnosisInput, knowledge: Knowledge, shuffle: random.Rando
         if item.applies(ctx.kinds):
             ctx.rule_name = item.name
             item.func(ctx)
-    return roles.assign(ctx)
+    return verdict.decide(ctx, roles.assign(ctx))

@@ -56,6 +56,7 @@ class Context:
     _ruled_out: dict[str, list[tuple[str, RuledOut]]] = field(default_factory=dict)
     _matches: dict[str, list[Match]] = field(default_factory=dict)
     _merged: dict[str, Finding] | None = None
+    cache_health: Any = None  # the cache-health rule's CacheHealth, read again by the verdict
 
     def __post_init__(self) -> None:
         for match in self.inputs.matches:

@@ -16,8 +16,7 @@ def real_compile_errors(ctx: Context) -> None:
 
     Why builds fail: the code does not compile; sccache only passed the compiler's verdict on.
     """
-    errors = ctx.events("compile-error", "cargo-output") + [
-        r for r in ctx.records("build-output") if r.event == "build-error" and ": error:" in r.text]
+    errors = ctx.events("compile-error", "cargo-output") + ctx.events("compile-error", "build-output")
     errors += [m.record for m in ctx.matched("source-compile-error")]
     if not errors:
         return
@@ -32,8 +31,9 @@ def real_compile_errors(ctx: Context) -> None:
         return
     ctx.add("source-compile-error", confidence="strong", layer="source-code",
             reason=f"{len(errors)} compiler error(s)" + (f": {', '.join(codes[:5])}" if codes else ""),
-            summary=("The build failed on real compiler errors in the code; sccache passed the compiler's "
-                     "diagnostics through unchanged."),
+            summary=(f"The build failed on real compiler errors in the code, first `{errors[0].headline(200)}` "
+                     f"({errors[0].source}:{errors[0].line}); sccache passed the compiler's diagnostics through "
+                     "unchanged."),
             evidence=[Evidence.headline(r) for r in errors[:4]])
     for cache_id in CACHE_LAYER_IDS:
         if not ctx.matched(cache_id):

@@ -98,6 +98,7 @@ class Diagnosis:
     layer: str
     root_cause: str | None
     summary: str
+    outcome: Any = None  # verdict.Outcome: status, cache health, candidates
 
     @property
     def root_causes(self) -> list[Finding]:

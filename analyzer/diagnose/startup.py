@@ -92,6 +92,11 @@ def storage_check_timing(ctx: Context) -> None:
         if began is None:
             continue
         end_record = segment.ended
+        crash = None if end_record else _crash_after(ctx, began)
+        if crash is not None:  # the panic ended the log, not a check that was still running
+            ctx.rule_out("storage-check-slow", "the log ends with the server's crash "
+                         f"(`{crash.headline(120)}`), not with a storage check still running", [Evidence.of(crash)])
+            continue
         end_time = end_record.time if end_record else ctx.scan.last_time.get(segment.source)
         duration = seconds_between(began.time, end_time)
         if duration is not None and 0 <= duration <= MAX_PLAUSIBLE_CHECK_S:  # else the clock jumped
@@ -130,6 +135,18 @@ def storage_check_timing(ctx: Context) -> None:
         ctx.rule_out("storage-check-slow",
                      f"the storage check took {duration:.1f} s, within the {timeout_s:g} s start-up timeout",
                      evidence)
+
+
+CRASH = ("panicked at", "encountered fatal error", "fatal runtime error")
+
+
+def _crash_after(ctx: Context, began: Record) -> Record | None:
+    """A panic or fatal error later in the same log as the check's start."""
+    for match in ctx.matched("server-exited-midbuild"):
+        record = match.record
+        if record.source == began.source and record.line > began.line and any(c in record.text for c in CRASH):
+            return record
+    return None
 
 
 def _infer_from_sockets(ctx: Context) -> None:

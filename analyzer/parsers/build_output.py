@@ -46,6 +46,11 @@ BUILD_ERROR = re.compile(
     r"|^\s*sccache: error: "                              # sccache: error: failed to execute compile
 )
 
+# A C/C++ compiler's own diagnostic: `src/a.c:3:5: error: …`, MSVC `a.cpp(3): error C2065: …`;
+# not a wrapper's `sccache: error:` nor make's `*** […] Error 2`.
+COMPILER_DIAGNOSTIC = re.compile(
+    r"^\S+?(?::\d+(?::\d+)?: (?:fatal )?error:|\(\d+(?:,\d+)?\)\s*: (?:fatal )?error [A-Z]+\d+)")
+
 _SNIFF_STRONG = re.compile(
     r"^\[\d+/\d+\] |^ninja: |^FAILED: |^g?make(?:\[\d+\])?: |^\[\s*\d+%\] (?:Building|Linking|Built target)"
     r"|^-- (?:The (?:C|CXX) compiler identification|Configuring done|Generating done|Build files have been written|Check for working)"
@@ -83,7 +88,8 @@ class BuildOutputParser:
             tool = tool_of(line)
             if tool:
                 current = tool
-            event = "build-error" if BUILD_ERROR.search(line) else None
+            event = ("compile-error" if COMPILER_DIAGNOSTIC.search(line)
+                     else "build-error" if BUILD_ERROR.search(line) else None)
             logged = ENV_LOGGER.match(line) if line.startswith("[") else None
             if logged:
                 yield Record(source, KIND, number, logged["msg"],

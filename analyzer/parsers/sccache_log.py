@@ -128,6 +128,8 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("server-listening", re.compile(r"^(?:server started, listening on |sccache: Listening on (?:address|port) )")),
     ("server-start-failed", re.compile(r"^failed to start server")),       # failed to start server: Address already in use (os error 98)
     ("server-shutdown", re.compile(r"shutting down due to |fully shutting down")),
+    ("cache-miss", re.compile(r"^\[[^\]\n]+\]: Cache miss\b")),               # [util]: Cache miss in 0.000 s
+    ("cache-hit", re.compile(r"^\[[^\]\n]+\]: Cache hit\b")),                 # [util]: Cache hit in 0.002 s
 )
 
 

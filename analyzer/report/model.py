@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from analyzer import TOOL_NAME, __version__
+from analyzer.diagnose import candidates
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
+from analyzer.report import fix_plan
 
 if TYPE_CHECKING:
     from analyzer.compiles import CompileLog
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from analyzer.records import Artifact
     from analyzer.timeline import TimelineEvent
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 MAX_PROBLEMS_LISTED = 50  # per artifact
 FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port", "startup_timeout_ms",
               "idle_timeout_s", "os", "proxy", "rustc_version", "rustc_host", "cargo_version",
@@ -35,7 +37,10 @@ def build_report(bundle: Bundle, diagnosis: Diagnosis, knowledge: Knowledge,
     report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
-        "verdict": {"layer": diagnosis.layer, "root_cause": diagnosis.root_cause, "summary": diagnosis.summary},
+        "verdict": verdict_section(diagnosis),
+        "cache": diagnosis.outcome.cache.to_json() if diagnosis.outcome else None,
+        "fix_plan": [],
+        "candidates": _candidates(diagnosis),
         "root_causes": [_root_cause(f, knowledge, os_name) for f in root_causes],
         "findings": [_finding(f, knowledge) for f in diagnosis.findings],
         "ruled_out": [{"id": r.id, "reason": r.reason, "evidence": [e.to_json() for e in r.evidence]}
@@ -43,13 +48,34 @@ def build_report(bundle: Bundle, diagnosis: Diagnosis, knowledge: Knowledge,
         "timeline": [e.to_json() for e in timeline],
         "artifacts": [_artifact(a) for a in bundle.artifacts] + _bundle_problems(bundle),
         "facts": _facts(diagnosis.facts),
+        "facts_defaulted": list(diagnosis.outcome.defaulted) if diagnosis.outcome else [],
         "missing": [{"artifact": m.artifact, "collect": m.collect, "would_enable": list(m.would_enable)}
                     for m in diagnosis.missing if m.would_enable],
         "redactions": {"count": 0, "kinds": []},
     }
     if compiles is not None and compiles.seen:
         report["compiles"] = compiles.to_json()
+    report["fix_plan"] = fix_plan.build(report, os_name, knowledge)
     return report
+
+
+def verdict_section(diagnosis: Diagnosis) -> dict[str, Any]:
+    outcome = diagnosis.outcome
+    lead = outcome.lead if outcome else None
+    return {"status": outcome.status if outcome else None, "layer": diagnosis.layer,
+            "root_cause": diagnosis.root_cause,
+            "confidence": lead.confidence_value if lead else None,
+            "confidence_level": lead.confidence if lead else None,
+            "confidence_meaning": lead.confidence_reason if lead else None,
+            "symptom": outcome.symptom if outcome else None, "summary": diagnosis.summary}
+
+
+def _candidates(diagnosis: Diagnosis) -> list[dict[str, Any]]:
+    outcome = diagnosis.outcome
+    if not outcome or not outcome.candidates:
+        return []
+    port = str(diagnosis.facts.get("server_port") or fix_plan.DEFAULT_PORT)
+    return candidates.to_json(outcome.candidates, port, diagnosis.facts.get("os") == "windows")
 
 
 def _artifact(artifact: Artifact) -> dict[str, Any]:

@@ -106,8 +106,8 @@ def render(report: dict) -> str:
     from analyzer.report.compiles_view import md_lines
 
     seen: set = set()  # evidence is shown once, where it first matters
-    parts = (_head(report) + _causes(report, seen) + _findings(report, seen) + _ruled_out(report)
-             + md_lines(report))
+    parts = (_head(report) + _cache(report) + _candidates(report) + _fix_plan(report) + _causes(report, seen)
+             + _findings(report, seen) + _ruled_out(report) + md_lines(report))
     tail = _facts(report) + _artifacts(report) + _missing(report) + _guide() + _footer(report)
     timeline = _timeline(report, CAPS["timeline"])
     text = "\n".join(parts + timeline + tail)
@@ -121,14 +121,64 @@ def render(report: dict) -> str:
     return text.rstrip("\n") + "\n"
 
 
+STATUS_WORDS = {"build-failed": "build failed", "cache-ineffective": "cache ineffective", "healthy": "healthy",
+                "nothing-recognised": "nothing recognised"}
+
+
 def _head(report: dict) -> list[str]:
     verdict = report["verdict"]
+    status = STATUS_WORDS.get(verdict.get("status") or "", "unknown")
     if not verdict["root_cause"]:
-        return ["## sccache-forensics: healthy build, no root cause found", "", prose(verdict["summary"]), ""]
-    top = report["root_causes"][0] if report["root_causes"] else {"title": "", "confidence": 0}
-    return [f"## sccache-forensics: {code(verdict['root_cause'])} {prose(top['title'])}", "",
-            f"**Layer:** {code(verdict['layer'])} · **Confidence:** {prose(confidence_words(top))}", "",
+        what = ("root cause not in the bundle" if verdict.get("status") == "build-failed" else "no root cause")
+        return [f"## sccache-forensics: {status}, {what}", "", f"**Status:** {code(verdict.get('status'))}", "",
+                prose(verdict["summary"]), ""]
+    top = report["root_causes"][0] if report["root_causes"] else {"title": ""}
+    meaning = prose(verdict["confidence_meaning"]) if verdict.get("confidence_meaning") else "–"
+    return [f"## sccache-forensics: {status}: {code(verdict['root_cause'])} {prose(top['title'])}", "",
+            f"**Status:** {code(verdict.get('status'))} · **Layer:** {code(verdict['layer'])} · "
+            f"**Confidence:** {meaning}", "",
             f"**Verdict:** {prose(verdict['summary'])}", ""]
+
+
+def _cache(report: dict) -> list[str]:
+    cache = report.get("cache") or {}
+    if not cache:
+        return []
+    counts = ", ".join(f"{name.replace('_', ' ')} {cache[name]}" for name in
+                       ("requests", "hits", "misses", "write_errors", "read_errors") if cache.get(name) is not None)
+    line = f"**Cache:** {code(cache['state'])}"
+    if cache.get("location"):
+        line += f" at {code(cache['location'])}"
+    if counts:
+        line += f" ({prose(counts)})"
+    if cache.get("reason"):
+        line += f", explained by {code(cache['reason'])}"
+    return [line, ""]
+
+
+def _candidates(report: dict) -> list[str]:
+    items = report.get("candidates") or []
+    if not items:
+        return []
+    lines = ["### Candidate causes", "", "Causes the bundle does not show that fit what it does show, most likely first.", ""]
+    for item in items:
+        lines.append(f"{item['rank']}. {code(item['id'])}: {prose(item['why'])}. Look for: {prose(item['tells_apart'])}.")
+        for command in item["collect"][:1]:
+            lines.append(f"   Collect ({command['shell']}): {code(command['command'])}")
+    return lines + [""]
+
+
+def _fix_plan(report: dict) -> list[str]:
+    plan = report.get("fix_plan") or []
+    if not plan:
+        return []
+    lines = ["### Fix plan", ""]
+    for step in plan:
+        lines += [f"{step['step']}. {prose(step['text'])} ({code(step['why'])})", ""]
+        if step["commands"]:
+            lines += [fenced("\n".join(step["commands"]), _lang(step["shell"])), ""]
+        lines += [f"   *Default, not from the bundle:* {code(d)}" for d in step.get("defaults", [])]
+    return lines
 
 
 def _causes(report: dict, shown: set) -> list[str]:
@@ -137,7 +187,7 @@ def _causes(report: dict, shown: set) -> list[str]:
         if index:
             lines += [f"### Also a root cause: {code(cause['id'])} {prose(cause['title'])}", "",
                       prose(cause["summary"]), ""]
-        lines += ["### Fix", ""] if index == 0 else []
+        lines += ["### Fix for this cause", ""] if index == 0 else []
         for step in cause["remediation"]:
             if step["text"]:
                 lines += [f"- {prose(step['text'])}", ""]

@@ -27,7 +27,8 @@ import labkit  # noqa: E402
 
 MODULES = [m for m in [
     "storage_stall", "storage_errors", "port_taken", "server_killed", "wrapper",
-    "rustc_info_replay", "healthy", "unwritable_cache", "old_server", "idle_timeout",
+    "rustc_info_replay", "healthy", "unwritable_cache", "old_server", "idle_timeout", "cache_effectiveness",
+    "make_wrapper",
 ] if (Path(__file__).resolve().parent / "scenarios" / f"{m}.py").exists()]
 
 

@@ -286,3 +286,26 @@ def test_missing_artifacts_name_the_ids_each_kind_would_enable():
     assert "cargo-output" not in notes
     assert "storage-check-slow" in notes["sccache-log"]
     assert "daemon-not-listening" in notes["sockets"]
+
+
+# -- cache-health -------------------------------------------------------------------------------
+
+def test_a_first_run_with_only_misses_is_a_cold_cache():
+    marker = rec("sccache-stats", 1, "Cache misses 5")
+    ctx = run("cache-health", marker, facts=stats(compile_requests=12, cache_hits=0, cache_misses=5,
+                                                  cache_write_errors=0, cache_read_errors=0))
+    assert ctx.cache_health.state == "cold" and "cold-cache" in ctx.findings
+
+
+def test_the_same_crate_missing_twice_is_not_cold():
+    misses = [log(n, "2026-01-01T10:00:00Z", "[util]: Cache miss in 0.000 s", "cache-miss") for n in (1, 2)]
+    ctx = run("cache-health", *misses)
+    assert (ctx.cache_health.state, ctx.cache_health.reason) == ("degraded", "low-cache-hit-rate")
+    assert "cold-cache" not in ctx.findings
+
+
+def test_every_write_failing_is_a_broken_cache():
+    marker = rec("sccache-stats", 1, "Cache write errors 7")
+    ctx = run("cache-health", marker, facts=stats(compile_requests=12, cache_hits=0, cache_misses=7,
+                                                  cache_write_errors=7), given=("cache-write-errors",))
+    assert (ctx.cache_health.state, ctx.cache_health.reason) == ("broken", "cache-write-errors")
