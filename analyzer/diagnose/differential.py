@@ -12,13 +12,13 @@ CACHE_LAYER_IDS = ("server-startup-timeout", "storage-check-slow", "storage-chec
 
 @rule("compile-errors", ids=("source-compile-error",), needs=("cargo-output",))
 def real_compile_errors(ctx: Context) -> None:
-    """What it detects: real compiler diagnostics (`error[E0425]: …`) behind a failed build.
+    """What it detects: real compiler diagnostics (`error[E0425]: …`, gcc/clang/MSVC `error:` lines)
+    behind a failed build.
 
     Why builds fail: the code does not compile; sccache only passed the compiler's verdict on.
     Fix: fix the code; the cache is not involved.
     """
-    errors = ctx.events("compile-error", "cargo-output") + [
-        r for r in ctx.records("build-output") if r.event == "build-error" and ": error:" in r.text]
+    errors = ctx.events("compile-error", "cargo-output") + ctx.events("compile-error", "build-output")
     errors += [m.record for m in ctx.matched("source-compile-error")]
     if not errors:
         return

@@ -56,7 +56,8 @@ def test_ninja_log():
         (11, "FAILED: CMakeFiles/app.dir/main.c.o ", None, None, None, None, "build-error")
     assert failed.get("tool") == "ninja"
     assert records[0].get("tool") == "cmake"
-    assert [r.line for r in records if r.event] == [11, 30]
+    assert [(r.line, r.event) for r in records if r.event] == [
+        (11, "build-error"), (19, "compile-error"), (30, "build-error")]
     assert records[-1].text == "ninja: build stopped: subcommand failed."
 
 

@@ -204,6 +204,9 @@ cdemo: main.cpp shapes.c shapes.h
 \t$(CC) -O1 -save-temps -c shapes.c -o shapes.o
 \t$(CXX) -O1 -c main.cpp shapes.c -x none
 \t$(CXX) -o cdemo main.o shapes.o
+
+clean:
+\trm -f cdemo *.o *.i *.ii *.s
 """
 
 
