@@ -28,7 +28,7 @@ import labkit  # noqa: E402
 MODULES = [m for m in [
     "storage_stall", "storage_errors", "port_taken", "server_killed", "wrapper",
     "rustc_info_replay", "healthy", "unwritable_cache", "old_server", "idle_timeout",
-    "cc_builds", "dist", "versions",
+    "cc_builds", "dist", "backends", "versions",
 ] if (Path(__file__).resolve().parent / "scenarios" / f"{m}.py").exists()]
 
 
