@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 RULE_MODULES = ("matches", "startup", "sockets", "processes", "cargo", "differential", "settings",
-                "effectiveness", "versions", "missing")
+                "effectiveness", "integration", "dist", "versions", "missing")
 
 
 @dataclass(frozen=True)

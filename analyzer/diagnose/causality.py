@@ -39,6 +39,9 @@ DEFAULT_ROLES = {
     "remote-cache-slow": "contributing",
     "server-idle-timeout": "root-cause",
     "setting-ignored": "contributing",
+    "launcher-not-applied": "root-cause",
+    "non-cacheable-limitation": "contributing",
+    "backend-not-in-use": "root-cause",
 }
 
 # cause -> what it explains (its symptoms in a report where it is the verdict)
@@ -71,6 +74,16 @@ EXPLAINS = {
     "source-compile-error": set(),
     "toolchain-broken": {"rustc-probe-failed"},
     "server-stale-environment": {"server-startup-timeout", "storage-check-failed"},
+    "launcher-wraps-non-compiler": {"compiler-not-supported"},
+    "backend-rate-limited": {"cache-write-errors", "cache-read-errors", "remote-cache-slow"},
+    "backend-not-in-use": {"low-cache-hit-rate"},
+    "dist-builder-sandbox-failed": {"dist-fallback-local"},
+    "dist-toolchain-packaging-failed": {"dist-fallback-local"},
+    "dist-toolchain-incomplete": {"dist-fallback-local"},
+    "dist-scheduler-unreachable": {"dist-fallback-local"},
+    "dist-client-cache-problem": {"dist-scheduler-unreachable", "dist-fallback-local"},
+    "non-cacheable-limitation": {"non-cacheable-calls", "low-cache-hit-rate", "unhandled-compile-passthrough"},
+    "launcher-not-applied": {"low-cache-hit-rate"},
 }
 
 # Tie-break among root-cause candidates of equal confidence: deeper causes first.
@@ -83,6 +96,11 @@ DEPTH = {
     "source-compile-error": 5, "toolchain-broken": 5, "rustc-info-cached-failure": 4,
     "server-exited-midbuild": 4, "cache-served-bad-artifact": 5, "sccache-known-defect": 3,
     "storage-check-failed": 3,
+    "launcher-wraps-non-compiler": 7, "wrapper-invoked-without-compiler": 6, "compiler-not-supported": 5,
+    "expected-output-missing": 5, "launcher-not-applied": 6, "backend-not-in-use": 7, "backend-rate-limited": 7,
+    "non-cacheable-limitation": 5, "dist-client-cache-problem": 8, "dist-builder-sandbox-failed": 7,
+    "dist-toolchain-packaging-failed": 7, "dist-toolchain-incomplete": 7, "dist-scheduler-unreachable": 6,
+    "dist-fallback-local": 2,
     # Symptoms, for the promotion of the best one when no cause is known: what the server or
     # the channel did sits deeper than cargo's view of it.
     "server-startup-failed": 2, "server-startup-timeout": 2, "daemon-not-listening": 2, "ipc-broken": 2,

@@ -9,7 +9,8 @@
 Every non-blank line is a record with the `tool` that wrote it (a line with no marker of its
 own belongs to the tool seen last); failure lines carry `build-error`, C/C++ compiler
 diagnostics (`main.cpp:5:37: error: …`, `main.c(2): error C2065: …`) `compile-error`, and
-ninja's last step, CMake's `[100%] Built target` and MSBuild's `Build succeeded.` `build-finished`. sccache's own debug
+ninja's last step, CMake's `[100%] Built target` and MSBuild's `Build succeeded.` `build-finished`;
+the first compile commands with and without sccache in front carry `compile-command`. sccache's own debug
 lines inside the log keep their time, level and target.
 """
 
@@ -70,6 +71,9 @@ _SNIFF_STRONG = re.compile(
     r"|CMAKE_(?:C|CXX)_COMPILER_LAUNCHER|^MSBuild version|Microsoft \(R\) Build Engine|\berror MSB\d+|\.vcxproj\b|^Build FAILED\.",
     re.MULTILINE,
 )
+# The first compile commands with and without sccache carry `compile-command` (enough to tell
+# whether the build used the launcher; a whole build's worth would flood the timeline).
+COMPILES_MARKED = 10
 _SNIFF_COMPILES = 2  # compile command lines that count as one strong sign of a build log
 _SNIFF_CARGO = re.compile(r"^\s+(?:Compiling|Checking) \S+ v\d|^error: could not compile|process didn't exit successfully", re.MULTILINE)
 
@@ -98,17 +102,23 @@ class BuildOutputParser:
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
         current: str | None = None
+        compiles = {True: 0, False: 0}  # compile commands seen, with and without sccache
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             tool = tool_of(line)
             if tool:
                 current = tool
-            if COMPILE_COMMAND.match(line) and tool is None:
+            compile_seen = None
+            if COMPILE_COMMAND.match(line.strip()):
                 current = current or "make"
+                wrapped = "sccache" in line.lower()
+                compiles[wrapped] += 1
+                compile_seen = compiles[wrapped] <= COMPILES_MARKED
             event = ("build-error" if BUILD_ERROR.search(line)
                      else "compile-error" if C_DIAGNOSTIC_ERROR.match(line)
-                     else "build-finished" if FINISHED.match(line) else None)
+                     else "build-finished" if FINISHED.match(line)
+                     else "compile-command" if compile_seen else None)
             logged = ENV_LOGGER.match(line) if line.startswith("[") else None
             if logged:
                 yield Record(source, KIND, number, logged["msg"],

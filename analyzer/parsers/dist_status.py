@@ -21,6 +21,7 @@ from analyzer.records import Fact, Problem, Record, fields
 
 KIND = "dist-status"
 MAX_LINE = 64 * 1024
+MAX_OTHER_LINES = 3
 STATES = {"Disabled": "disabled", "NotConnected": "not-connected", "SchedulerStatus": "connected"}
 _SNIFF = re.compile(r'^\s*\{"(?:Disabled|NotConnected|SchedulerStatus)":', re.MULTILINE)
 _CLIENT = re.compile(r"^sccache: (?:error|caused by|warning): ")
@@ -31,7 +32,12 @@ class DistStatusParser:
     kind = KIND
 
     def sniff(self, head: str, name: str) -> float:
-        return 0.9 if _SNIFF.search(head) else 0.0
+        """The status line alone (or with a few client lines); a build log that quotes it is not ours."""
+        if not _SNIFF.search(head):
+            return 0.0
+        other = [line for line in head.splitlines() if line.strip() and not _SNIFF.match(line)
+                 and not _CLIENT.match(line) and not line.startswith("$ ")]
+        return 0.9 if len(other) <= MAX_OTHER_LINES else 0.2
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
         for number, line in enumerate(lines, 1):

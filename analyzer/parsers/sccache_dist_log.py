@@ -49,7 +49,7 @@ class SccacheDistLogParser:
                     continue  # the local server's facts do not apply to a dist daemon
                 yield item
                 continue
-            record = replace(item, kind=KIND)
+            record = replace(item, kind=KIND, event=None)  # the local server's events are not these
             yield record
             if role is None:
                 found = _SCHEDULER.search(record.text)

@@ -56,8 +56,9 @@ def test_ninja_log():
         (11, "FAILED: CMakeFiles/app.dir/main.c.o ", None, None, None, None, "build-error")
     assert failed.get("tool") == "ninja"
     assert records[0].get("tool") == "cmake"
-    assert [(r.line, r.event) for r in records if r.event] == [
+    assert [(r.line, r.event) for r in records if r.event and r.event != "compile-command"] == [
         (11, "build-error"), (19, "compile-error"), (30, "build-error")]
+    assert [r.line for r in records if r.event == "compile-command"] == [12]
     assert records[-1].text == "ninja: build stopped: subcommand failed."
 
 

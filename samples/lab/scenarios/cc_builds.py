@@ -62,7 +62,6 @@ def launcher_wraps_archiver():
         steps = [(configure, sh(lab, configure, env)),
                  ("cmake --build build", sh(lab, "cmake --build build", env))]
         _finish(lab, env, steps)
-        lab.write("launch.cmake", (lab.project / "launch.cmake").read_text())
         expected(lab, "Real sccache 0.16, CMake 3.25 (Unix Makefiles), gcc 12: the global "
                  "RULE_LAUNCH_LINK property puts sccache in front of the archiver too; sccache "
                  "runs `ar -E` to detect a compiler, rejects it (`Compiler not supported`), and "

@@ -1,2 +1,0 @@
-set_property(GLOBAL PROPERTY RULE_LAUNCH_COMPILE "sccache")
-set_property(GLOBAL PROPERTY RULE_LAUNCH_LINK "sccache")
