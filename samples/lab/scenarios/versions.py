@@ -214,7 +214,32 @@ def dist_unreachable(version: str) -> None:
         lab.close(env)
 
 
-RUNS = (healthy, s3_refused, without_compiler, wraps_archiver, non_cacheable, notes_moved, dist_unreachable)
+def redis_bad_url(version: str) -> None:
+    lab = VersionLab(version, "redis-bad-url", 4408)
+    env = None
+    try:
+        copy_cproject(lab)
+        env, started, server_env = _start(lab, "debug", SCCACHE_REDIS="redis-cache.internal:6379")
+        build = sh(lab, f'make CC="{lab.sccache} gcc" CFLAGS=-O2 shapes.o', env)
+        _keep(lab, [("SCCACHE_LOG=debug sccache --start-server", started),
+                    ('make CC="sccache gcc" CFLAGS=-O2 shapes.o', build)], server_env)
+        _stats(lab, env)
+        fell_back = "falling back to default" in (lab.bundle / "sccache-server.log").read_text(errors="replace")
+        if fell_back:
+            _expected(lab, version, "SCCACHE_REDIS without the redis:// scheme: the cache cannot be "
+                      "created and the server falls back to the local disk; the build passes.",
+                      ["backend-not-in-use"], "cache-ineffective", "backend-not-in-use", "environment")
+        else:
+            _expected(lab, version, "SCCACHE_REDIS without the redis:// scheme; the server is started by "
+                      f"hand (exit {started.rc}), then make (exit {build.rc}).", [],
+                      "build-failed" if (started.rc or build.rc) else "healthy",
+                      notes="Recorded as it ran; which finding applies is read in samples/versions/README.md.")
+    finally:
+        lab.close(env)
+
+
+RUNS = (healthy, s3_refused, without_compiler, wraps_archiver, non_cacheable, notes_moved, dist_unreachable,
+        redis_bad_url)
 
 
 def matrix(version: str) -> None:
