@@ -32,7 +32,7 @@ def build_timeline(bundle, matches, library) -> list[TimelineEvent]:
     labels: dict[tuple[str, int], str] = {}
     for match in matches:
         key = (match.record.source, match.record.line)
-        label = library.event_label(match.pattern_id) if library is not None else match.pattern_id
+        label = library.event_label(match.pattern_id, match.signature) if library is not None else match.pattern_id
         labels.setdefault(key, label or match.pattern_id)
     events: list[TimelineEvent] = []
     order = 0

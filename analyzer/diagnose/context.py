@@ -57,12 +57,13 @@ class Context:
 
     # writing ------------------------------------------------------------
     def add(self, finding_id: str, *, confidence: float, reason: str = "", summary: str = "",
-            evidence: list[Evidence] | None = None, role: str | None = None, layer: str | None = None) -> Finding:
+            evidence: list[Evidence] | None = None, role: str | None = None, layer: str | None = None,
+            signature: str | None = None) -> Finding:
         """Add a finding or strengthen an existing one (higher confidence and a rule's words win)."""
         existing = self.findings.get(finding_id)
         if existing is None:
-            existing = Finding(finding_id, role or self.default_role(finding_id), confidence, reason, summary,
-                               [], layer)
+            existing = Finding(finding_id, role or self.library.default_role(finding_id, signature), confidence,
+                               reason, summary, [], layer, signature=signature)
             self.findings[finding_id] = existing
         else:
             if confidence >= existing.confidence:
@@ -83,14 +84,6 @@ class Context:
 
     def note_missing(self, artifact: str, would_enable: tuple[str, ...], collect: str = "") -> None:
         self.missing.append(Missing(artifact, would_enable, collect))
-
-    def default_role(self, finding_id: str) -> str:
-        pattern = self.library.pattern(finding_id) if self.library else None
-        if pattern is not None:
-            return pattern.default_role
-        from analyzer.diagnose.causality import DEFAULT_ROLES
-
-        return DEFAULT_ROLES.get(finding_id, "contributing")
 
 
 def env_map(records: list[Record]) -> dict[str, str]:

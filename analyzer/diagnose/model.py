@@ -46,6 +46,7 @@ class Finding:
     layer: str | None = None
     captures: dict[str, str] = field(default_factory=dict)
     role_fixed: bool = False  # a rule decided the role; ranking must not change it
+    signature: str | None = None  # the indication that leads (its title, role and fix are the finding's)
 
     def add_evidence(self, items: list[Evidence]) -> None:
         seen = {(e.source, e.line) for e in self.evidence}

@@ -60,7 +60,7 @@ def _finding(finding: Finding, library) -> dict[str, Any]:
     return {
         "id": finding.id,
         "role": finding.role,
-        "title": library.title(finding.id),
+        "title": library.title(finding.id, finding.signature),
         "confidence": round(finding.confidence, 2),
         "layer": finding.layer or library.layer(finding.id),
         "reason": finding.reason,
@@ -73,12 +73,12 @@ def _root_cause(finding: Finding, library, os_name: str | None) -> dict[str, Any
     return {
         "id": finding.id,
         "confidence": round(finding.confidence, 2),
-        "title": library.title(finding.id),
-        "summary": finding.summary or library.title(finding.id),
+        "title": library.title(finding.id, finding.signature),
+        "summary": finding.summary or library.title(finding.id, finding.signature),
         "reason": finding.reason,
         "layer": finding.layer or library.layer(finding.id),
         "evidence": _evidence(finding.evidence),
-        "remediation": library.remediation(finding.id, os_name),
+        "remediation": library.remediation(finding.id, os_name, finding.signature),
     }
 
 

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from analyzer import taxonomy
 from analyzer.diagnose import roles
 from analyzer.diagnose.model import Finding
-
-
-class Library:
-    """The two questions roles.assign asks of the knowledge base."""
-
-    def layer(self, finding_id: str) -> str:
-        entry = taxonomy.load().get(finding_id)
-        return entry.layer if entry else "cache-wrapper"
-
-    def title(self, finding_id: str) -> str:
-        return finding_id
+from tests.shared import knowledge
 
 
 def assign(*findings: Finding, build_succeeded: bool = False):
     ctx = SimpleNamespace(findings={f.id: f for f in findings}, ruled_out={}, missing=[], facts={},
-                          library=Library(), build_succeeded=build_succeeded)
+                          library=knowledge(), build_succeeded=build_succeeded)
     return roles.assign(ctx)
 
 
