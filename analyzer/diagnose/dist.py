@@ -76,6 +76,16 @@ def backend_not_in_use(ctx: Context) -> None:
     Fix: the switch or variable sccache reads: `SCCACHE_GHA_ENABLED=true` for the GitHub Actions
     cache, `SCCACHE_BUCKET` (not `SCCACHE_S3_BUCKET`) for S3, and a binary built with that backend.
     """
+    failed_init = ctx.matched("backend-not-in-use")
+    if failed_init:  # 0.3.x: the configured cache could not be created and the disk took its place
+        record = failed_init[0].record
+        ctx.add("backend-not-in-use", confidence=0.85, layer="environment", role="root-cause",
+                reason=f"the server could not create the configured cache ({record.text.splitlines()[0][:120]}) "
+                       "and went on with the local disk",
+                summary=("The configured remote cache failed to initialise and this sccache went on with the local "
+                         f"disk without an error: `{record.text.splitlines()[0][:160]}`."),
+                evidence=[Evidence.of(record)])
+        return
     if backend_from_env(ctx.env):
         return  # the selector sccache reads is set: a server started before it is server-stale-environment
     intended = _intended_backend(ctx.env)
