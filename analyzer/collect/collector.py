@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -48,6 +49,25 @@ class Result:
 
 class CollectError(Exception):
     """A collection that cannot even start (bad project folder, unwritable output)."""
+
+
+SKIPPED_DIST_STATUS = "skipped: no sccache server listens on its port, and --dist-status would start one"
+DEFAULT_SERVER_PORT = 4226
+
+
+def server_listening(env: dict[str, str], timeout: float = 1.0) -> bool:
+    """Whether an sccache server (or anything) listens on the port the client would use."""
+    try:
+        port = int(env.get("SCCACHE_SERVER_PORT", "").strip() or DEFAULT_SERVER_PORT)
+    except ValueError:
+        return False
+    if not 0 < port < 65536:
+        return False
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def default_output(host: str, captured_at: str) -> str:
@@ -110,6 +130,7 @@ class _Collection:
         quiet = {k: v for k, v in self.env.items() if k != "SCCACHE_LOG"}  # no client debug lines in tables
         for key, cmd in commands.stats(self.sccache).items():
             self.command(key, [cmd], base_env=quiet)
+        self.dist_status(quiet, running=server_listening(self.env))
         if self.options.run:
             self.reproduce(self.options.run)
 
@@ -126,7 +147,16 @@ class _Collection:
         self.write(Entry(layout.FILES["env"], None, None, runner.elapsed_ms(started),
                          note="relevant variables only"), data)
 
-    def command(self, key: str, alternatives: list[commands.Command], base_env: dict[str, str] | None = None) -> None:
+    def dist_status(self, env: dict[str, str], running: bool) -> None:
+        """The client's view of sccache-dist, from a running server only (no server is started)."""
+        if running:
+            self.command("dist_status", [commands.dist_status(self.sccache)], base_env=env)
+            return
+        cmd = commands.dist_status(self.sccache)
+        self.write(Entry(layout.FILES["dist_status"], cmd.shown, None, 0,
+                         note=SKIPPED_DIST_STATUS), None)
+
+    def command(self, key: str, alternatives: list[commands.Command], base_env: dict[str, str] | None = None):
         outcome = None
         for cmd in alternatives:
             env = {**(base_env or self.env), **cmd.env}
@@ -137,6 +167,7 @@ class _Collection:
         entry = Entry(layout.FILES[key], outcome.command, outcome.exit_status, outcome.duration_ms,
                       outcome.error, note=outcome.note)
         self.write(entry, self.scrub.data(outcome.output) if outcome.output else None)
+        return outcome
 
     def copy(self, source: sources.Source) -> None:
         path = sources.absolute(source.path)
