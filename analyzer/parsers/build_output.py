@@ -39,10 +39,12 @@ TOOL_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # A compile command as make, ninja or a verbose CMake build echoes it, with or without a launcher:
 #   /home/dev/.cargo/bin/sccache gcc -O1 -c shapes.c -o shapes.o | g++ -O1 -c main.cpp -o main.o
+#   C:\Users\dev\.cargo\bin\sccache.exe "C:\Program Files\...\cl.exe" /c /Zi main.c   (MSBuild)
+_FOLDER = r'(?:"[^"\n]*[/\\]|[^\s"]*[/\\])?'  # quoted when it holds spaces
 COMPILE_COMMAND = re.compile(
-    r"^(?:\S*/)?(?:(?:sccache|ccache)(?:\.exe)?\s+)?(?:\S*/)?"
-    r"(?:[\w.+-]*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+|clang-cl|cl|nvcc|icx|icpx)(?:-\d+)?(?:\.exe)?"
-    r"\s(?=.*(?:^|\s)[-/]c(?:\s|$))"
+    r"^" + _FOLDER + r'(?:(?:sccache|ccache)(?:\.exe)?"?\s+)?' + _FOLDER
+    + r"(?:[\w.+-]*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+|clang-cl|cl|nvcc|icx|icpx)(?:-\d+)?(?:\.exe)?"
+    + r'"?\s(?=(?:.*\s)?[-/]c(?:\s|$))'
 )
 # C/C++ compiler diagnostics: gcc/clang `file:line:col: error: …`, MSVC `file(line): error C2065: …`.
 C_DIAGNOSTIC_ERROR = re.compile(
@@ -61,7 +63,7 @@ BUILD_ERROR = re.compile(
     r"|\berror MSB\d+:"                                   # error MSB6006: "cl.exe" exited with code 2.
     r"|^Build FAILED\."                                   # Build FAILED.
     r"|\b(?:fatal )?error (?:C|LNK)\d{4}:"                # main.c(2): error C2065: 'x': undeclared identifier
-    r"|^cl : Command line error D\d{4}"                    # cl : Command line error D8021 : invalid numeric argument
+    r"|^\s*cl : Command line error D\d{4}"                  # cl : Command line error D8021 : invalid numeric argument
     r"|^\s*sccache: error: "                              # sccache: error: failed to execute compile
 )
 

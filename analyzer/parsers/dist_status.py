@@ -21,7 +21,7 @@ from analyzer.records import Fact, Problem, Record, fields
 
 KIND = "dist-status"
 MAX_LINE = 64 * 1024
-MAX_OTHER_LINES = 3
+MAX_OTHER_LINES = 1
 STATES = {"Disabled": "disabled", "NotConnected": "not-connected", "SchedulerStatus": "connected"}
 _SNIFF = re.compile(r'^\s*\{"(?:Disabled|NotConnected|SchedulerStatus)":', re.MULTILINE)
 _CLIENT = re.compile(r"^sccache: (?:error|caused by|warning): ")
