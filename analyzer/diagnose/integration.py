@@ -11,7 +11,7 @@ from analyzer.parsers.build_output import COMPILE_COMMAND
 LAUNCHER_VARS = ("CMAKE_C_COMPILER_LAUNCHER", "CMAKE_CXX_COMPILER_LAUNCHER", "CMAKE_CUDA_COMPILER_LAUNCHER",
                  "CMAKE_OBJC_COMPILER_LAUNCHER", "CMAKE_OBJCXX_COMPILER_LAUNCHER", "CC", "CXX")
 # Generators that do not run CMAKE_<LANG>_COMPILER_LAUNCHER (MSBuild drives cl.exe itself).
-IGNORING_GENERATOR = ("Building for: Visual Studio", "-- Selecting Windows SDK version")
+IGNORING_GENERATORS = ("Visual Studio",)
 MIN_COMPILES = 1
 
 # Reasons sccache cannot cache a call that are expected: probes, preprocess-only calls, crate
@@ -61,14 +61,13 @@ def launcher_not_applied(ctx: Context) -> None:
     through = [r for r in commands if "sccache" in r.text.lower()]
     requests = _stat(ctx, "compile_requests")
     launchers = [f"{name}={ctx.env[name]}" for name in LAUNCHER_VARS if "sccache" in ctx.env.get(name, "").lower()]
-    generator = [r for r in ctx.records("build-output") if r.text.startswith(IGNORING_GENERATOR)]
+    generator = str(ctx.facts.get("cmake_generator") or "")
     if through or (requests is not None and requests > 0):
         return
     if len(direct) >= MIN_COMPILES and (launchers or requests == 0):
         reason = f"{len(direct)} compile command(s) ran without sccache"
-    elif generator and requests == 0 and launchers:
-        reason = "a Visual Studio generator with a compiler launcher set"
-        direct = generator
+    elif generator.startswith(IGNORING_GENERATORS) and requests == 0 and launchers:
+        reason = f"the CMake generator is {generator}, which does not run compiler launchers"
     else:
         return
     said = []
@@ -79,9 +78,10 @@ def launcher_not_applied(ctx: Context) -> None:
     ctx.add("launcher-not-applied", confidence=0.85 if requests == 0 else 0.7, layer="environment",
             role="root-cause",
             reason=reason + (f"; {'; '.join(said)}" if said else ""),
-            summary=("The build ran its compilers directly (`" + direct[0].text.strip()[:80] + "`), never "
-                     "through sccache" + (f", although {' and '.join(said)}" if said else "") +
-                     ": the launcher setting is not one this build reads."),
+            summary=(("The build ran its compilers directly (`" + direct[0].text.strip()[:80] + "`)" if direct
+                      else f"The build used CMake's {generator} generator, which drives the compiler itself")
+                     + ", never through sccache" + (f", although {' and '.join(said)}" if said else "")
+                     + ": the launcher setting is not one this build reads."),
             evidence=[Evidence.of(r) for r in direct[:3]] + [
                 Evidence.of(r) for r in ctx.records("sccache-stats") if r.get("name") == "Compile requests"][:1])
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from analyzer import timefmt
 from analyzer.parsers import Item, register
 from analyzer.parsers.sccache_log import ENV_LOGGER, LEVELS
-from analyzer.records import Record, fields
+from analyzer.records import Fact, Record, fields
 
 KIND = "build-output"
 
@@ -51,6 +51,8 @@ C_DIAGNOSTIC_ERROR = re.compile(
     r"^(?:In file included from )?[^\s:][^:]*:\d+(?::\d+)?: (?:fatal )?error: "
     r"|^[^(]+\(\d+(?:,\d+)?\): (?:fatal )?error C\d{4}:"
 )
+# -- Building for: Visual Studio 17 2022 | -- Building for: Ninja   (CMake names its generator)
+GENERATOR = re.compile(r"^-- Building for: (?P<generator>\S[^\n]{0,80}?)\s*$")
 # Lines that say the build finished: ninja's last step, CMake's 100 %, MSBuild's summary.
 FINISHED = re.compile(r"^\[(?P<done>\d+)/(?P=done)\] |^\[100%\] Built target |^Build succeeded\.")
 
@@ -105,6 +107,7 @@ class BuildOutputParser:
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
         current: str | None = None
         compiles = {True: 0, False: 0}  # compile commands seen, with and without sccache
+        generator_seen = False
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -121,6 +124,10 @@ class BuildOutputParser:
                      else "compile-error" if C_DIAGNOSTIC_ERROR.match(line)
                      else "build-finished" if FINISHED.match(line)
                      else "compile-command" if compile_seen else None)
+            generator = GENERATOR.match(line) if line.startswith("-- Building for: ") else None
+            if generator and not generator_seen:
+                generator_seen = True
+                yield Fact("cmake_generator", generator["generator"], source, number)
             logged = ENV_LOGGER.match(line) if line.startswith("[") else None
             if logged:
                 yield Record(source, KIND, number, logged["msg"],
