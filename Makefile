@@ -24,6 +24,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check analyzer tests benchmarks fuzz samples/lab
+	$(BIN)/mypy --check-untyped-defs analyzer
 
 taxonomy: $(STAMP)
 	$(BIN)/python -m analyzer.taxonomy

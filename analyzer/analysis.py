@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from analyzer.diagnose import diagnose
+from analyzer.diagnose import DiagnosisInput, diagnose
 from analyzer.ingest import Bundle, read_bundle
 from analyzer.knowledge import Knowledge
 from analyzer.patterns import load_library
@@ -43,13 +44,14 @@ def _fast_path(knowledge: Knowledge, scan: Scan, min_bytes: int | None):
 
 
 def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool = True,
-            fast_min_bytes: int | None = None) -> Analysis:
+            fast_min_bytes: int | None = None, rule_shuffle: random.Random | None = None) -> Analysis:
     """`fast_min_bytes`: logs from this size on take the fast path (default
-    `fastscan.MIN_BYTES`; tests use 0 to run every sample through it)."""
+    `fastscan.MIN_BYTES`; tests use 0 to run every sample through it). `rule_shuffle` runs
+    the diagnosis rules in another valid order (tests prove it changes nothing)."""
     knowledge = knowledge or load_knowledge()
     scan = Scan(knowledge)
     bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(knowledge, scan, fast_min_bytes))
-    diagnosis = diagnose(bundle, scan.matches, knowledge, scan)
+    diagnosis = diagnose(DiagnosisInput.of(bundle, scan.matches, scan.summary()), knowledge, rule_shuffle)
     timeline = build_timeline(bundle, scan.matches, knowledge)
     report = build_report(bundle, diagnosis, knowledge, timeline)
     unexplained = scan.unexplained

@@ -143,7 +143,7 @@ def _version_key(text: str) -> tuple:
 
 def _moment(stamp: str | None) -> tuple[datetime, str] | None:
     moment = parse_iso(stamp)
-    if moment is None:
+    if moment is None or stamp is None:
         return None
     if moment.tzinfo is None:  # a capture time without zone: take it as UTC, like the timeline does
         moment = moment.replace(tzinfo=UTC)

@@ -133,7 +133,7 @@ def failed_result(task: Task, error: str, digest: str | None = None, final: bool
     """The result of a bundle that could not be analyzed. Not `final` (the default): the next run
     tries it again. `started`: when the worker took it up (None when the worker is gone)."""
     bundle_id, path, _name, _known = task
-    row = {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
+    row: dict[str, Any] = {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
            "layer": None, "root_cause": None, "confidence": None, "findings": [], "error": error[:MAX_ERROR],
            "unexplained": None, "first_time": None, "last_time": None, "hash": digest, "path": path,
            "report": None, "duration_ms": None if started is None else _elapsed_ms(started)}

@@ -164,6 +164,8 @@ class _Collection:
                                  shown=cmd.shown)
             if not (outcome.error or "").startswith("not found"):
                 break
+        if outcome is None:  # no way to run it on this machine
+            return
         entry = Entry(layout.FILES[key], outcome.command, outcome.exit_status, outcome.duration_ms,
                       outcome.error, note=outcome.note)
         self.write(entry, self.scrub.data(outcome.output) if outcome.output else None)

@@ -11,7 +11,7 @@ under `files/` at their original absolute path, the root or drive letter made a 
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
 # key -> member name at the top of the bundle
 FILES = {
@@ -55,7 +55,7 @@ def copy_path(path: str, windows: bool | None = None) -> str:
     if windows is None:
         windows = bool(re.match(r"^[A-Za-z]:[\\/]|^\\\\", path))
     if windows:
-        pure = PureWindowsPath(path)
+        pure: PurePath = PureWindowsPath(path)
         drive = pure.drive
         if drive.startswith("\\\\"):
             head = ["UNC", *[p for p in drive.strip("\\").split("\\") if p]]

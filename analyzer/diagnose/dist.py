@@ -3,10 +3,10 @@ backend that was meant to be used while the server runs on the local disk."""
 
 from __future__ import annotations
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.facts import backend_from_env
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 
 # Remote backends a build environment shows it meant to use, by the variables that say so.
 # GitHub Actions' own cache variables mean the sccache action (or the workflow) exported them.
@@ -24,7 +24,7 @@ INTENT_VARS = (
 ON = ("1", "true", "on")
 
 
-@rule("dist-status", ids=("dist-scheduler-unreachable",), needs=("dist-status",))
+@rule("dist-status", emits=("dist-scheduler-unreachable",), needs=("dist-status",))
 def dist_status(ctx: Context) -> None:
     """What it detects: `sccache --dist-status` saying the client is not connected to its
     scheduler (`NotConnected`), or connected with builders (which rules the scheduler out).
@@ -43,7 +43,7 @@ def dist_status(ctx: Context) -> None:
         if state != "not-connected":
             continue
         cache_trouble = ctx.matched("dist-client-cache-problem")
-        ctx.add("dist-scheduler-unreachable", confidence=0.7,
+        ctx.add("dist-scheduler-unreachable", confidence="moderate",
                 role="symptom" if cache_trouble else None,
                 reason=f"`--dist-status`: not connected to {record.get('scheduler', 'the scheduler')} "
                        f"({record.get('detail', '')})",
@@ -66,7 +66,7 @@ def _intended_backend(env: dict[str, str]) -> tuple[str, list[str]] | None:
     return backend, found[backend]
 
 
-@rule("backend-not-in-use", ids=("backend-not-in-use",), needs=("env",))
+@rule("backend-not-in-use", emits=("backend-not-in-use",), needs=("env", "sccache-log"))
 def backend_not_in_use(ctx: Context) -> None:
     """What it detects: the environment shows a remote backend was meant (its variables are set,
     but not the one that selects it: a switch left off, a misspelled name) while the server
@@ -79,7 +79,7 @@ def backend_not_in_use(ctx: Context) -> None:
     failed_init = ctx.matched("backend-not-in-use")
     if failed_init:  # 0.3.x: the configured cache could not be created and the disk took its place
         record = failed_init[0].record
-        ctx.add("backend-not-in-use", confidence=0.85, layer="environment", role="root-cause",
+        ctx.add("backend-not-in-use", confidence="strong", layer="environment", role="root-cause",
                 reason=f"the server could not create the configured cache ({record.text.splitlines()[0][:120]}) "
                        "and went on with the local disk",
                 summary=("The configured remote cache failed to initialise and this sccache went on with the local "
@@ -98,7 +98,7 @@ def backend_not_in_use(ctx: Context) -> None:
     if not disk:
         return
     switch = " (SCCACHE_GHA_ENABLED is not set to true)" if backend == "gha" else ""
-    ctx.add("backend-not-in-use", confidence=0.75, layer="environment", role="root-cause",
+    ctx.add("backend-not-in-use", confidence="moderate", layer="environment", role="root-cause",
             reason=f"{', '.join(variables[:3])} set for {backend}{switch}, but the cache is the local disk",
             summary=(f"The environment is set up for the {backend} cache ({', '.join(variables[:3])}){switch}, "
                      f"but sccache used the local disk: nothing is shared between machines or runs."),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 
 MIN_REQUESTS = 10
 LOW_HIT_RATE = 0.2
@@ -23,15 +23,13 @@ def _stat_evidence(ctx: Context, *labels: str) -> list[Evidence]:
     return [Evidence.of(r) for r in ctx.records("sccache-stats") if r.get("name") in labels][:4]
 
 
-@rule("stats", ids=("low-cache-hit-rate", "non-cacheable-calls", "cache-write-errors", "cache-read-errors",
-                    "remote-cache-slow"), needs=("sccache-stats",))
+@rule("stats", emits=("low-cache-hit-rate", "non-cacheable-calls", "cache-write-errors", "cache-read-errors",
+                      "remote-cache-slow"), needs=("sccache-stats",))
 def cache_effectiveness(ctx: Context) -> None:
     """What it detects: a cache that works but rarely helps, or that reports read/write errors and timeouts.
 
     Why builds fail: it usually does not fail them; it makes them slow. Write errors on a remote
     backend often share a cause with start-up failures (credentials, read-only access).
-    Fix: see each finding: `CARGO_INCREMENTAL=0` for non-cacheable incremental builds, credentials
-    and write access for write errors, a closer backend for timeouts.
     """
     hits, misses = _stat(ctx, "cache_hits"), _stat(ctx, "cache_misses")
     requests = _stat(ctx, "compile_requests") or 0
@@ -39,7 +37,7 @@ def cache_effectiveness(ctx: Context) -> None:
     if hits is not None and requests >= MIN_REQUESTS:
         rate = hits / requests
         if rate < LOW_HIT_RATE:
-            ctx.add("low-cache-hit-rate", confidence=0.6,
+            ctx.add("low-cache-hit-rate", confidence="moderate",
                     reason=f"{hits:.0f} hits in {requests:.0f} compile requests ({misses or 0:.0f} misses)",
                     summary=(f"The cache answered only {hits:.0f} of {requests:.0f} compile requests ({rate:.0%}); "
                              f"{misses or 0:.0f} cacheable compiles missed and the rest could not be cached."),
@@ -48,7 +46,7 @@ def cache_effectiveness(ctx: Context) -> None:
         reasons = sorted(((k.removeprefix("stats.not_cached."), v) for k, v in ctx.facts.items()
                           if k.startswith("stats.not_cached.")), key=lambda kv: -float(kv[1]))
         listed = ", ".join(f"{k} {int(float(v))}" for k, v in reasons[:5])
-        ctx.add("non-cacheable-calls", confidence=0.6,
+        ctx.add("non-cacheable-calls", confidence="moderate",
                 reason=f"{non_cacheable:.0f} of {requests:.0f} calls could not be cached",
                 summary=(f"{non_cacheable:.0f} of {requests:.0f} compiler calls could not be cached"
                          + (f" (reasons: {listed})" if listed else "") + "."),
@@ -58,6 +56,6 @@ def cache_effectiveness(ctx: Context) -> None:
                                  ("cache_timeouts", "remote-cache-slow", "Cache timeouts")):
         value = _stat(ctx, stat)
         if value:
-            ctx.add(finding, confidence=0.6, reason=f"{label}: {value:.0f}",
+            ctx.add(finding, confidence="moderate", reason=f"{label}: {value:.0f}",
                     summary=f"`sccache --show-stats` counts {value:.0f} {label.lower()}.",
                     evidence=_stat_evidence(ctx, label))

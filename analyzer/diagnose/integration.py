@@ -3,9 +3,9 @@ all, and which non-cacheable reasons are limits one can fix rather than the norm
 
 from __future__ import annotations
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 from analyzer.parsers.build_output import COMPILE_COMMAND
 
 LAUNCHER_VARS = ("CMAKE_C_COMPILER_LAUNCHER", "CMAKE_CXX_COMPILER_LAUNCHER", "CMAKE_CUDA_COMPILER_LAUNCHER",
@@ -47,7 +47,7 @@ def _stat(ctx: Context, name: str) -> float | None:
         return None
 
 
-@rule("launcher-not-applied", ids=("launcher-not-applied",), needs=("build-output",))
+@rule("launcher-not-applied", emits=("launcher-not-applied",), needs=("build-output", "shell-transcript"))
 def launcher_not_applied(ctx: Context) -> None:
     """What it detects: a C/C++ build that ran its compilers directly while sccache was meant to
     wrap them (a launcher variable the build never reads, a generator that ignores it).
@@ -75,7 +75,7 @@ def launcher_not_applied(ctx: Context) -> None:
         said.append(f"the environment sets {', '.join(launchers[:3])}")
     if requests == 0:
         said.append("`sccache --show-stats` counts no compile request")
-    ctx.add("launcher-not-applied", confidence=0.85 if requests == 0 else 0.7, layer="environment",
+    ctx.add("launcher-not-applied", confidence="strong" if requests == 0 else "moderate", layer="environment",
             role="root-cause",
             reason=reason + (f"; {'; '.join(said)}" if said else ""),
             summary=(("The build ran its compilers directly (`" + direct[0].text.strip()[:80] + "`)" if direct
@@ -103,14 +103,14 @@ def _reasons(ctx: Context) -> tuple[dict[str, float], list]:
     if counts:
         return counts, evidence
     for match in ctx.matched("non-cacheable-limitation"):
-        reason = match.captures.get("reason") if hasattr(match, "captures") else None
+        reason = match.get("reason")
         if reason:
             counts[reason] = counts.get(reason, 0.0) + 1
             evidence.append(match.record)
     return counts, evidence
 
 
-@rule("non-cacheable-limitation", ids=("non-cacheable-limitation",), needs=("sccache-stats",))
+@rule("non-cacheable-limitation", emits=("non-cacheable-limitation",), needs=("sccache-stats", "sccache-log"))
 def non_cacheable_limitation(ctx: Context) -> None:
     """What it detects: calls sccache refused to cache for a reason that is a limit of its
     argument parser (`-save-temps`, `-x`, several inputs in one call, response files, `/Zi`),
@@ -129,7 +129,7 @@ def non_cacheable_limitation(ctx: Context) -> None:
     dominant = bool(requests) and total / requests >= LIMIT_SHARE
     listed = ", ".join(f"`{reason}` {int(n)}" for reason, n in sorted(limits.items(), key=lambda kv: -kv[1])[:5])
     advice = "; ".join(f"{reason}: {ADVICE[reason]}" for reason in limits if reason in ADVICE)
-    ctx.add("non-cacheable-limitation", confidence=0.75 if dominant else 0.5, layer="cache-wrapper",
+    ctx.add("non-cacheable-limitation", confidence="moderate" if dominant else "weak", layer="cache-wrapper",
             role="root-cause" if dominant else "contributing",
             reason=f"{int(total)} call(s) not cached for reasons sccache can be helped past: {listed}"
                    + (f" of {int(requests)} compile requests" if requests else ""),

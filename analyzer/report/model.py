@@ -7,10 +7,16 @@ time of run or path of run, so the same bundle gives byte-identical JSON.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer import TOOL_NAME, __version__
 from analyzer.diagnose.model import Diagnosis, Evidence, Finding
+
+if TYPE_CHECKING:
+    from analyzer.ingest import Bundle
+    from analyzer.knowledge import Knowledge
+    from analyzer.records import Artifact
+    from analyzer.timeline import TimelineEvent
 
 SCHEMA_VERSION = "1"
 MAX_PROBLEMS_LISTED = 50  # per artifact
@@ -19,15 +25,16 @@ FACT_ORDER = ("sccache_version", "backend", "bucket", "endpoint", "server_port",
               "storage_check_s", "cache_location", "cache_mode")
 
 
-def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, Any]:
+def build_report(bundle: Bundle, diagnosis: Diagnosis, knowledge: Knowledge,
+                 timeline: list[TimelineEvent]) -> dict[str, Any]:
     os_name = diagnosis.facts.get("os")
     root_causes = [f for f in diagnosis.findings if f.role == "root-cause"]
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "verdict": {"layer": diagnosis.layer, "root_cause": diagnosis.root_cause, "summary": diagnosis.summary},
-        "root_causes": [_root_cause(f, library, os_name) for f in root_causes],
-        "findings": [_finding(f, library) for f in diagnosis.findings],
+        "root_causes": [_root_cause(f, knowledge, os_name) for f in root_causes],
+        "findings": [_finding(f, knowledge) for f in diagnosis.findings],
         "ruled_out": [{"id": r.id, "reason": r.reason, "evidence": [e.to_json() for e in r.evidence]}
                       for r in diagnosis.ruled_out],
         "timeline": [e.to_json() for e in timeline],
@@ -39,7 +46,7 @@ def build_report(bundle, diagnosis: Diagnosis, library, timeline) -> dict[str, A
     }
 
 
-def _artifact(artifact) -> dict[str, Any]:
+def _artifact(artifact: Artifact) -> dict[str, Any]:
     """An inventory entry; a file with a problem on every line lists the first ones and a count,
     so a damaged 100 000-line log does not make a 10 MB report."""
     item = artifact.to_json()
@@ -56,29 +63,33 @@ def _evidence(items: list[Evidence]) -> list[dict[str, Any]]:
     return [e.to_json() for e in items]
 
 
-def _finding(finding: Finding, library) -> dict[str, Any]:
+def _finding(finding: Finding, knowledge: Knowledge) -> dict[str, Any]:
     return {
         "id": finding.id,
         "role": finding.role,
-        "title": library.title(finding.id, finding.signature),
-        "confidence": round(finding.confidence, 2),
-        "layer": finding.layer or library.layer(finding.id),
+        "title": knowledge.title(finding.id, finding.signature),
+        "confidence": finding.confidence_value,
+        "confidence_level": finding.confidence,
+        "confidence_reason": finding.confidence_reason,
+        "layer": finding.layer or knowledge.layer(finding.id),
         "reason": finding.reason,
         "summary": finding.summary,
         "evidence": _evidence(finding.evidence),
     }
 
 
-def _root_cause(finding: Finding, library, os_name: str | None) -> dict[str, Any]:
+def _root_cause(finding: Finding, knowledge: Knowledge, os_name: str | None) -> dict[str, Any]:
     return {
         "id": finding.id,
-        "confidence": round(finding.confidence, 2),
-        "title": library.title(finding.id, finding.signature),
-        "summary": finding.summary or library.title(finding.id, finding.signature),
+        "confidence": finding.confidence_value,
+        "confidence_level": finding.confidence,
+        "confidence_reason": finding.confidence_reason,
+        "title": knowledge.title(finding.id, finding.signature),
+        "summary": finding.summary or knowledge.title(finding.id, finding.signature),
         "reason": finding.reason,
-        "layer": finding.layer or library.layer(finding.id),
+        "layer": finding.layer or knowledge.layer(finding.id),
         "evidence": _evidence(finding.evidence),
-        "remediation": library.remediation(finding.id, os_name, finding.signature),
+        "remediation": knowledge.remediation(finding.id, os_name, finding.signature),
     }
 
 
@@ -99,7 +110,7 @@ def _scalar(value: Any) -> Any:
     return str(value)
 
 
-def _bundle_problems(bundle) -> list[dict[str, Any]]:
+def _bundle_problems(bundle: Bundle) -> list[dict[str, Any]]:
     """Members that could not be opened at all still appear in the inventory, with their reason."""
     return [{"path": p.source, "kind": "unreadable", "encoding": "", "records": 0,
              "problems": [{"line": None, "reason": p.reason}]} for p in bundle.problems]

@@ -59,6 +59,8 @@ def prose(text) -> Markup:
 def static(name: str) -> str:
     """A file of the templates folder as text (the CSS and script inlined into pages)."""
     env = environment()
+    if env.loader is None:
+        raise RuntimeError("the report templates have no loader")
     return env.loader.get_source(env, name)[0]
 
 

@@ -12,6 +12,8 @@ import html
 
 import regex
 
+from analyzer.report.render_text import confidence_words
+
 LIMIT = 60_000
 LINE_CHARS = 300
 CAPS = {"evidence": 8, "findings": 40, "ruled_out": 30, "timeline": 80, "artifacts": 60, "facts": 60}
@@ -103,7 +105,7 @@ def _head(report: dict) -> list[str]:
         return ["## sccache-forensics: healthy build, no root cause found", "", prose(verdict["summary"]), ""]
     top = report["root_causes"][0] if report["root_causes"] else {"title": "", "confidence": 0}
     return [f"## sccache-forensics: {code(verdict['root_cause'])} {prose(top['title'])}", "",
-            f"**Layer:** {code(verdict['layer'])} · **Confidence:** {top['confidence']:.2f}", "",
+            f"**Layer:** {code(verdict['layer'])} · **Confidence:** {prose(confidence_words(top))}", "",
             f"**Verdict:** {prose(verdict['summary'])}", ""]
 
 
@@ -137,7 +139,7 @@ def _findings(report: dict) -> list[str]:
     body = []
     for finding in findings[: CAPS["findings"]]:
         body.append(f"- **{finding['role']}** {code(finding['id'])} {prose(finding['title'])}"
-                    f" (confidence {finding['confidence']:.2f})")
+                    f" (confidence {prose(confidence_words(finding))})")
         if finding.get("summary"):
             body.append(f"  {prose(finding['summary'])}")
         body.extend("  " + evidence_line(e) for e in finding["evidence"][:3])

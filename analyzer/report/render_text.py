@@ -78,11 +78,16 @@ def _verdict(report: dict, paint) -> list[str]:
         top = report["root_causes"][0] if report["root_causes"] else {"confidence": 0, "title": ""}
         head = paint(f"Verdict: {safe(verdict['layer'])} — [{safe(verdict['root_cause'])}] {safe(top['title'])}",
                      "red")
-        lines = [head + f" (confidence {top['confidence']:.2f})"]
+        lines = [head + f" (confidence {safe(confidence_words(top))})"]
     else:
         lines = [paint("Verdict: healthy build — no root cause found", "green")]
     lines.append(f"  {safe(verdict['summary'])}")
     return lines
+
+
+def confidence_words(item: dict) -> str:
+    """`strong: 2 independent sources agree (…)`, or the bare number of an older report."""
+    return item.get("confidence_reason") or f"{item.get('confidence', 0):.2f}"
 
 
 def _cause(cause: dict, paint) -> list[str]:
