@@ -77,6 +77,10 @@ class _Checker:
         self.errors.append(PatternError(self.file, key, message))
 
     def check(self, data: dict[str, Any], path: Path) -> Definition | None:
+        if "match" in data or "examples" in data:
+            self.error("match", "a file of the earlier one-signature format: put its [[match]] tables and "
+                                "[examples] under an [[indication]] in patterns/<id>.toml (docs/contributing.md)")
+            data = {key: value for key, value in data.items() if key not in ("match", "examples")}
         self._unknown_keys(data, TOP_KEYS, "")
         values = {key: self._string(data, key, required=True) for key in REQUIRED_STRINGS}
         self._choice("status", values["status"], STATUSES)
