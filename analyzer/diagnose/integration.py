@@ -103,9 +103,9 @@ def _reasons(ctx: Context) -> tuple[dict[str, float], list]:
     if counts:
         return counts, evidence
     for match in ctx.matched("non-cacheable-limitation"):
-        reason = match.get("reason")
-        if reason:
-            counts[reason] = counts.get(reason, 0.0) + 1
+        logged = match.get("reason")
+        if logged:
+            counts[logged] = counts.get(logged, 0.0) + 1
             evidence.append(match.record)
     return counts, evidence
 
@@ -126,7 +126,7 @@ def non_cacheable_limitation(ctx: Context) -> None:
         return
     total = sum(limits.values())
     requests = _stat(ctx, "compile_requests")
-    dominant = bool(requests) and total / requests >= LIMIT_SHARE
+    dominant = requests is not None and requests > 0 and total / requests >= LIMIT_SHARE
     listed = ", ".join(f"`{reason}` {int(n)}" for reason, n in sorted(limits.items(), key=lambda kv: -kv[1])[:5])
     advice = "; ".join(f"{reason}: {ADVICE[reason]}" for reason in limits if reason in ADVICE)
     ctx.add("non-cacheable-limitation", confidence="moderate" if dominant else "weak", layer="cache-wrapper",
