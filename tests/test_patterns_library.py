@@ -27,6 +27,7 @@ RULE_ONLY_IDS = {
     "server-stale-environment",
     "low-cache-hit-rate",
     "sccache-known-defect",
+    "launcher-not-applied",
 }
 
 MATCH_CASES = [(p.name, line) for p in LIBRARY.patterns for line in p.examples_match]

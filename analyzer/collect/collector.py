@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -52,6 +53,25 @@ class Result:
 
 class CollectError(Exception):
     """A collection that cannot even start (bad project folder, unwritable output)."""
+
+
+SKIPPED_DIST_STATUS = "skipped: no sccache server listens on its port, and --dist-status would start one"
+DEFAULT_SERVER_PORT = 4226
+
+
+def server_listening(env: dict[str, str], timeout: float = 1.0) -> bool:
+    """Whether an sccache server (or anything) listens on the port the client would use."""
+    try:
+        port = int(env.get("SCCACHE_SERVER_PORT", "").strip() or DEFAULT_SERVER_PORT)
+    except ValueError:
+        return False
+    if not 0 < port < 65536:
+        return False
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def default_output(host: str, captured_at: str) -> str:
@@ -111,7 +131,9 @@ class _Collection:
         self.copy(sources.rustc_info(self.project, self.env))
         for source in sources.logs(self.env, self.options.logs):
             self.copy(source)
+        quiet = {k: v for k, v in self.env.items() if k != "SCCACHE_LOG"}  # no client debug lines in tables
         self.stats()
+        self.dist_status(quiet, running=server_listening(self.env))
         if self.options.run:
             self.reproduce(self.options.run)
 
@@ -142,6 +164,15 @@ class _Collection:
             outcome = self.command(key, [cmd], base_env=quiet, timeout=min(left, self.options.timeout))
             if outcome is not None and (outcome.error or "").startswith("timed out"):
                 unanswered = f"`{cmd.shown}` got no answer within the stats deadline"
+
+    def dist_status(self, env: dict[str, str], running: bool) -> None:
+        """The client's view of sccache-dist, from a running server only (no server is started)."""
+        if running:
+            self.command("dist_status", [commands.dist_status(self.sccache)], base_env=env)
+            return
+        cmd = commands.dist_status(self.sccache)
+        self.write(Entry(layout.FILES["dist_status"], cmd.shown, None, 0,
+                         note=SKIPPED_DIST_STATUS), None)
 
     def command(self, key: str, alternatives: list[commands.Command], base_env: dict[str, str] | None = None,
                 timeout: float | None = None) -> runner.Outcome | None:

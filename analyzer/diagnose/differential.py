@@ -12,7 +12,8 @@ CACHE_LAYER_IDS = ("server-startup-timeout", "storage-check-slow", "storage-chec
 
 @rule("compile-errors", emits=("source-compile-error",), reads=("source-compile-error",))
 def real_compile_errors(ctx: Context) -> None:
-    """What it detects: real compiler diagnostics (`error[E0425]: …`) behind a failed build.
+    """What it detects: real compiler diagnostics (`error[E0425]: …`, gcc/clang/MSVC `error:` lines)
+    behind a failed build.
 
     Why builds fail: the code does not compile; sccache only passed the compiler's verdict on.
     """

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 RuleFunc = Callable[["Context"], None]
 EVERYTHING = "*"  # `reads=EVERYTHING`: runs after every other rule (the missing-artifacts notes)
 RULE_MODULES = ("startup", "sockets", "processes", "cargo", "differential", "settings", "effectiveness",
-                "versions", "missing", "cold")
+                "integration", "dist", "versions", "missing", "cold")
 
 
 class RuleOrderError(Exception):

@@ -28,7 +28,7 @@ import labkit  # noqa: E402
 MODULES = [m for m in [
     "storage_stall", "storage_errors", "port_taken", "server_killed", "wrapper",
     "rustc_info_replay", "healthy", "unwritable_cache", "old_server", "idle_timeout", "cache_effectiveness",
-    "make_wrapper",
+    "make_wrapper", "cc_builds", "dist", "backends", "versions",
 ] if (Path(__file__).resolve().parent / "scenarios" / f"{m}.py").exists()]
 
 

@@ -309,3 +309,69 @@ def test_every_write_failing_is_a_broken_cache():
     ctx = run("cache-health", marker, facts=stats(compile_requests=12, cache_hits=0, cache_misses=7,
                                                   cache_write_errors=7), given=("cache-write-errors",))
     assert (ctx.cache_health.state, ctx.cache_health.reason) == ("broken", "cache-write-errors")
+
+
+# -- C/C++ integration, sccache-dist, backends --------------------------------------------------
+
+def compile_line(line: int, text: str) -> Record:
+    return rec("build-output", line, text, event="compile-command", tool="make")
+
+
+def test_compiles_without_sccache_while_a_launcher_is_set_are_a_launcher_not_applied():
+    ctx = run("launcher-not-applied", compile_line(2, "g++ -O1 -c main.cpp -o main.o"),
+              env(1, "CMAKE_CXX_COMPILER_LAUNCHER", "sccache"), facts=stats(compile_requests=0))
+    found = finding(ctx, "launcher-not-applied")
+    assert found.confidence == "strong" and "CMAKE_CXX_COMPILER_LAUNCHER" in found.summary
+
+
+def test_compiles_through_sccache_are_no_launcher_problem():
+    ctx = run("launcher-not-applied", compile_line(2, "/usr/bin/sccache g++ -c main.cpp -o main.o"),
+              compile_line(3, "g++ -c other.cpp -o other.o"), env(1, "CC", "sccache gcc"),
+              facts=stats(compile_requests=0))
+    assert not ctx.findings
+    assert not run("launcher-not-applied", compile_line(2, "g++ -c a.cpp -o a.o")).findings  # nothing meant
+
+
+def test_a_visual_studio_generator_with_a_launcher_and_no_requests_is_a_launcher_not_applied():
+    generator = ("build-output", Fact("cmake_generator", "Visual Studio 17 2022", "build.txt", 2))
+    ctx = run("launcher-not-applied", env(1, "CMAKE_C_COMPILER_LAUNCHER", "sccache"),
+              facts=(generator, *stats(compile_requests=0)))
+    assert "Visual Studio 17 2022" in finding(ctx, "launcher-not-applied").reason
+
+
+def reason_row(line: int, reason: str, count: int) -> Record:
+    return rec("sccache-stats", line, f"{reason}  {count}", name=f"Non-cacheable reason: {reason}", value=str(count))
+
+
+def test_limits_of_the_argument_parser_are_a_limitation_and_lead_when_they_dominate():
+    ctx = run("non-cacheable-limitation", reason_row(1, "-save-temps", 6), reason_row(2, "crate-type", 3),
+              facts=stats(compile_requests=10))
+    found = finding(ctx, "non-cacheable-limitation")
+    assert (found.role, found.confidence) == ("root-cause", "moderate") and "-save-temps" in found.summary
+    assert "crate-type" not in found.reason
+
+
+def test_normal_reasons_are_no_limitation():
+    ctx = run("non-cacheable-limitation", reason_row(1, "crate-type", 14), reason_row(2, "-", 10),
+              reason_row(3, "incremental", 4), facts=stats(compile_requests=40))
+    assert not ctx.findings
+
+
+def dist_status(state: str, **values: str) -> Record:
+    return rec("dist-status", 1, "{}", state=state, scheduler="http://127.0.0.1:10600/", **values)
+
+
+def test_not_connected_is_an_unreachable_scheduler_and_builders_rule_it_out():
+    ctx = run("dist-status", dist_status("not-connected", detail="enabled, not connected, will retry in 29.7s"))
+    assert "will retry" in finding(ctx, "dist-scheduler-unreachable").summary
+    ctx = run("dist-status", dist_status("connected", num_servers="2"))
+    assert not ctx.findings and "dist-scheduler-unreachable" in ctx.ruled_out
+
+
+def test_gha_variables_without_the_switch_and_a_disk_cache_are_a_backend_not_in_use():
+    disk = rec("sccache-stats", 5, 'Cache location  Local disk: "/c"', name="Cache location", value='Local disk: "/c"')
+    ctx = run("backend-not-in-use", env(1, "ACTIONS_RESULTS_URL", "https://results/"), disk)
+    assert "SCCACHE_GHA_ENABLED" in finding(ctx, "backend-not-in-use").summary
+    assert not run("backend-not-in-use", env(1, "ACTIONS_RESULTS_URL", "https://r/"),
+                   env(2, "SCCACHE_GHA_ENABLED", "true"), disk).findings
+    assert not run("backend-not-in-use", env(1, "SCCACHE_BUCKET", "b"), disk).findings  # stale server's business
