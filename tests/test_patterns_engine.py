@@ -256,3 +256,10 @@ def test_captures_imds_port_and_env_setting():
                     "aws-imds-credentials")["port"] == "80"
     got = captures("env", "SCCACHE_STARTUP_TIMEOUT        60", "setting-ignored")
     assert got == {"name": "SCCACHE_STARTUP_TIMEOUT", "value": "60"}
+
+
+def test_a_file_of_the_earlier_format_says_how_to_convert_it(tmp_path):
+    old = (GOOD.format(id="ipc-broken", extra="").replace("[[indication]]\n", "")
+           .replace("[[indication.match]]", "[[match]]").replace("[indication.examples]", "[examples]"))
+    _, errors = load_directory(write(tmp_path / "u", {"ipc-broken.toml": old}))
+    assert any(e.key == "match" and "[[indication]]" in e.message for e in errors)

@@ -20,13 +20,14 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "taxonomy.md"
 
 # IDs that need several sources or arithmetic; the correlation rules detect them.
 RULE_ONLY_IDS = {
+    "cold-cache",
     "storage-check-slow",
     "daemon-not-listening",
     "server-not-running",
     "server-stale-environment",
     "low-cache-hit-rate",
     "sccache-known-defect",
-    "non-cacheable-limitation",
+    "launcher-not-applied",
 }
 
 MATCH_CASES = [(p.name, line) for p in LIBRARY.patterns for line in p.examples_match]

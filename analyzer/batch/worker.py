@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.analysis import Analysis, analyze, load_knowledge, unreadable_reason
+from analyzer.batch.cache_columns import cache_columns
 from analyzer.batch.hashing import content_hash
 from analyzer.batch.inputs import promised_kind
 from analyzer.batch.templates import MAX_LINE, mask_line
@@ -114,6 +115,8 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
         "os": _text(facts.get("os")),
         "sccache_version": _text(facts.get("sccache_version")),
         "backend": _text(facts.get("backend")),
+        "status": verdict.get("status"),
+        "cache": (rep.get("cache") or {}).get("state"),
         "layer": verdict["layer"],
         "root_cause": verdict["root_cause"],
         "confidence": root["confidence"] if root else None,
@@ -125,6 +128,7 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
         "hash": digest,
         "path": path,
         "report": report,
+        **cache_columns(rep),
     }
 
 
@@ -133,7 +137,7 @@ def failed_result(task: Task, error: str, digest: str | None = None, final: bool
     """The result of a bundle that could not be analyzed. Not `final` (the default): the next run
     tries it again. `started`: when the worker took it up (None when the worker is gone)."""
     bundle_id, path, _name, _known = task
-    row = {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
+    row: dict[str, Any] = {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
            "layer": None, "root_cause": None, "confidence": None, "findings": [], "error": error[:MAX_ERROR],
            "unexplained": None, "first_time": None, "last_time": None, "hash": digest, "path": path,
            "report": None, "duration_ms": None if started is None else _elapsed_ms(started)}

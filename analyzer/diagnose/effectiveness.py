@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 from analyzer.diagnose.noncacheable import classify
 
 MIN_REQUESTS = 10
@@ -44,30 +44,14 @@ def _log_reasons(ctx: Context) -> list[dict]:
     return out
 
 
-def _limitations(ctx: Context, reasons: list[dict]) -> None:
-    """Reasons that are a limit of sccache or an unusual flag, not a property of the build: fixable."""
-    fixable = [r for r in reasons if r["kind"] == "limitation" and r["count"]]
-    if not fixable:
-        return
-    total = sum(r["count"] for r in fixable)
-    ctx.add("non-cacheable-limitation", confidence=0.55,
-            reason=", ".join(f"{r['reason']} {r['count']}" for r in fixable[:6]),
-            summary=(f"{total} compiler call(s) were not cached because of something that can be changed: "
-                     + "; ".join(f"`{r['reason']}` ({r['count']}): {r['advice']}" for r in fixable[:6]) + "."),
-            evidence=_reason_evidence(ctx, [r["reason"] for r in fixable]))
-
-
-@rule("stats", ids=("low-cache-hit-rate", "non-cacheable-calls", "non-cacheable-limitation", "cache-write-errors",
-                    "cache-read-errors", "remote-cache-slow"), needs=("sccache-stats",))
+@rule("stats", emits=("low-cache-hit-rate", "non-cacheable-calls", "cache-write-errors", "cache-read-errors",
+                      "remote-cache-slow"), needs=("sccache-stats",))
 def cache_effectiveness(ctx: Context) -> None:
     """What it detects: a cache that works but rarely helps, or that reports read/write errors and timeouts.
 
     Why builds fail: it usually does not fail them; it makes them slow. Write errors on a remote
     backend often share a cause with start-up failures (credentials, read-only access).
-    Non-cacheable reasons are each explained (analyzer/diagnose/noncacheable.py); the fixable ones
-    (an unusual flag or file, `/Zi`) make `non-cacheable-limitation`.
-    Fix: see each finding: `CARGO_INCREMENTAL=0` for non-cacheable incremental builds, credentials
-    and write access for write errors, a closer backend for timeouts.
+    Non-cacheable reasons are each explained (analyzer/diagnose/noncacheable.py).
     """
     hits, misses = _stat(ctx, "cache_hits"), _stat(ctx, "cache_misses")
     requests = _stat(ctx, "compile_requests") or 0
@@ -75,7 +59,7 @@ def cache_effectiveness(ctx: Context) -> None:
     if hits is not None and requests >= MIN_REQUESTS:
         rate = hits / requests
         if rate < LOW_HIT_RATE:
-            ctx.add("low-cache-hit-rate", confidence=0.6,
+            ctx.add("low-cache-hit-rate", confidence="moderate",
                     reason=f"{hits:.0f} hits in {requests:.0f} compile requests ({misses or 0:.0f} misses)",
                     summary=(f"The cache answered only {hits:.0f} of {requests:.0f} compile requests ({rate:.0%}); "
                              f"{misses or 0:.0f} cacheable compiles missed and the rest could not be cached."),
@@ -83,19 +67,18 @@ def cache_effectiveness(ctx: Context) -> None:
     reasons = (ctx.stats or {}).get("non_cacheable_reasons") or _log_reasons(ctx)
     if requests >= MIN_REQUESTS and non_cacheable / requests >= NON_CACHEABLE_SHARE:
         listed = "; ".join(f"`{r['reason']}` {r['count']}: {r['advice']}" for r in reasons[:6])
-        ctx.add("non-cacheable-calls", confidence=0.6,
+        ctx.add("non-cacheable-calls", confidence="moderate",
                 reason=f"{non_cacheable:.0f} of {requests:.0f} calls could not be cached"
                        + (" (" + ", ".join(f"{r['reason']} {r['count']}" for r in reasons[:6]) + ")" if reasons else ""),
                 summary=(f"{non_cacheable:.0f} of {requests:.0f} compiler calls could not be cached"
                          + (f". Reasons: {listed}" if listed else "") + "."),
                 evidence=_stat_evidence(ctx, "Non-cacheable calls", "Compile requests")
                 + _reason_evidence(ctx, [r["reason"] for r in reasons]))
-    _limitations(ctx, reasons)
     for stat, finding, label in (("cache_write_errors", "cache-write-errors", "Cache write errors"),
                                  ("cache_read_errors", "cache-read-errors", "Cache read errors"),
                                  ("cache_timeouts", "remote-cache-slow", "Cache timeouts")):
         value = _stat(ctx, stat)
         if value:
-            ctx.add(finding, confidence=0.6, reason=f"{label}: {value:.0f}",
+            ctx.add(finding, confidence="moderate", reason=f"{label}: {value:.0f}",
                     summary=f"`sccache --show-stats` counts {value:.0f} {label.lower()}.",
                     evidence=_stat_evidence(ctx, label))

@@ -151,7 +151,8 @@ def _seconds(value: object) -> float | None:
 
 def json_rows(document: dict) -> Iterator[tuple[str, str]]:
     """(label, value) pairs from the JSON form, named and formatted as the text form."""
-    stats = document.get("stats") if isinstance(document.get("stats"), dict) else {}
+    raw = document.get("stats")
+    stats: dict = raw if isinstance(raw, dict) else {}
     counts = {}
     for key, label in JSON_LABELS:
         count = _count(stats.get(key))

@@ -26,6 +26,7 @@ class Library:
         self.definitions: dict[str, Definition] = {d.id: d for d in sorted(definitions, key=lambda d: d.id)}
         self.patterns: tuple[Pattern, ...] = tuple(p for d in self.definitions.values() for p in d.indications)
         self._by_name = {p.name: p for p in self.patterns}
+        self._position = {p.name: i for i, p in enumerate(self.patterns)}
         self.errors: tuple[PatternError, ...] = tuple(errors)
         self._literals = sorted({b.prefilter for p in self.patterns for b in p.blocks if b.prefilter})
         literal_index = {literal: i for i, literal in enumerate(self._literals)}
@@ -57,6 +58,10 @@ class Library:
         """The indications of one ID, in file order."""
         found = self.definitions.get(pattern_id)
         return list(found.indications) if found is not None else []
+
+    def position(self, name: str) -> int:
+        """Where the indication `name` stands in the library (file order), for stable tie-breaks."""
+        return self._position.get(name, len(self._position))
 
     def signature(self, name: str) -> Pattern | None:
         """The indication named `name` (`proxy-in-path.tunnel`, or the ID for an unnamed one)."""

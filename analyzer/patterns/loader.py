@@ -77,6 +77,10 @@ class _Checker:
         self.errors.append(PatternError(self.file, key, message))
 
     def check(self, data: dict[str, Any], path: Path) -> Definition | None:
+        if "match" in data or "examples" in data:
+            self.error("match", "a file of the earlier one-signature format: put its [[match]] tables and "
+                                "[examples] under an [[indication]] in patterns/<id>.toml (docs/contributing.md)")
+            data = {key: value for key, value in data.items() if key not in ("match", "examples")}
         self._unknown_keys(data, TOP_KEYS, "")
         values = {key: self._string(data, key, required=True) for key in REQUIRED_STRINGS}
         self._choice("status", values["status"], STATUSES)
@@ -115,10 +119,11 @@ class _Checker:
             self.error("indication", f"two indications are named {name!r}; give each a distinct name")
         if self.errors:
             return None
+        text = {key: value or "" for key, value in values.items()}  # all present: no error was found
         return Definition(
-            id=values["id"], title=values["title"], group=values["group"], layer=values["layer"],
-            default_role=values["default_role"], severity=values["severity"], status=values["status"],
-            doc=doc, causality=causality, meaning=values["meaning"], typical_evidence=values["typical_evidence"],
+            id=text["id"], title=text["title"], group=text["group"], layer=text["layer"],
+            default_role=text["default_role"], severity=text["severity"], status=text["status"],
+            doc=doc, causality=causality, meaning=text["meaning"], typical_evidence=text["typical_evidence"],
             indications=tuple(p for p in indications if p is not None), rules=tuple(rules), needs=tuple(needs),
             applies_to=frozenset(applies_to), samples=tuple(samples), event=event, new_id=new_id, path=path,
         )

@@ -43,8 +43,9 @@ def test_a_cache_dir_that_is_a_file_is_not_titled_disk_full(tmp_path):
                        "[2024-05-01T10:00:03Z ERROR sccache::server] Error executing cache write: File exists (os error 17)")
     found = finding(report, "local-disk-cache-problem")
     assert found["title"] == "The local disk cache directory is unusable"
-    assert found["role"] != "root-cause"  # the indication's role, not the disk-full one's root-cause
-    assert report["verdict"]["root_cause"] is None
+    # Not a failed build (nothing failed): the cache question's verdict, with this ID as its cause.
+    assert report["verdict"]["status"] == "cache-ineffective"
+    assert report["verdict"]["root_cause"] == "local-disk-cache-problem"
 
 
 def test_the_most_severe_indication_leads(tmp_path):
