@@ -6,8 +6,8 @@ from collections import Counter
 
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
-from analyzer.diagnose.registry import rule
 from analyzer.diagnose.noncacheable import classify
+from analyzer.diagnose.registry import rule
 
 MIN_REQUESTS = 10
 LOW_HIT_RATE = 0.2
@@ -36,7 +36,7 @@ def _reason_evidence(ctx: Context, reasons: list[str]) -> list[Evidence]:
 
 def _log_reasons(ctx: Context) -> list[dict]:
     """Without stats, the server log's `parse_arguments: CannotCache(reason)` lines, counted."""
-    counts = Counter(m.get("reason").strip() for m in ctx.matched("non-cacheable-calls") if m.get("reason"))
+    counts = Counter((m.get("reason") or "").strip() for m in ctx.matched("non-cacheable-calls") if m.get("reason"))
     out = []
     for reason, count in counts.most_common():
         meaning = classify(reason)

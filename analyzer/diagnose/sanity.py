@@ -17,8 +17,12 @@ MENTIONS = re.compile(r"sccache|cargo|rustc|RUSTC_WRAPPER|\bgcc\b|\bclang\b|\bni
 SCAN_RECORDS = 5000
 
 
-def recognised(artifact) -> bool:
+def recognised(artifact, matched: frozenset[str] = frozenset()) -> bool:
+    """A build artifact by its kind, by naming the build, or by a finding's evidence in it: lines
+    pasted from a build into an issue or a chat (`unknown` text) are still the build's."""
     if artifact.kind in CORE_KINDS:
+        return True
+    if artifact.path in matched:
         return True
     if artifact.kind in ("env", "processes", "sockets", "version-info", "shell-transcript"):
         return any(MENTIONS.search(r.text) for r in artifact.records[:SCAN_RECORDS])
@@ -35,7 +39,8 @@ def what_it_is(artifact) -> str:
 
 def apply(bundle, diagnosis: Diagnosis) -> Diagnosis:
     """Mark the diagnosis `nothing-recognised` when no artifact belongs to a build."""
-    if any(recognised(a) for a in bundle.artifacts):
+    matched = frozenset(e.source for f in diagnosis.findings for e in f.evidence)
+    if any(recognised(a, matched) for a in bundle.artifacts):
         return diagnosis
     instead = [what_it_is(a) for a in bundle.artifacts]
     for finding in diagnosis.findings:

@@ -107,6 +107,6 @@ def _blocks(first: tuple[int, str], rest: Iterable[tuple[int, str]], source: str
         raw.append(line)
         match = LIST_LINE.match(line)
         key = LIST_KEYS.get(match["key"].lower()) if match else None
-        if key:
+        if key and match:
             block[key] = match["value"].strip()
     yield from emit()

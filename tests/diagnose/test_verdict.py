@@ -160,3 +160,10 @@ def test_every_candidate_command_fills_in_for_both_shells():
             items = candidates.to_json(candidates.for_symptom(symptom), "4409", windows)
             assert all("{" not in c["command"] or "${" in c["command"] for i in items for c in i["collect"])
             assert all("4226" not in c["command"] for i in items for c in i["collect"])
+
+
+def test_sccache_lines_pasted_into_unrecognised_text_are_still_a_build():
+    # mozilla/sccache#1825: the error alone, pasted; no file of it has a known kind.
+    got = report(SAMPLES / "field" / "s3-key-prefix-access-denied" / "bundle")
+    assert {a["kind"] for a in got["artifacts"]} == {"unknown"}
+    assert (got["verdict"]["status"], got["verdict"]["root_cause"]) == ("build-failed", "remote-access-denied")
