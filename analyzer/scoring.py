@@ -43,20 +43,27 @@ class Case:
         return self.folder / "bundle"
 
 
+def _named(root_cause: str | None, symptom: str | None) -> str:
+    """The class a verdict falls in: its root cause; else the symptom it could not explain
+    (`server-startup-timeout (symptom)`: the bundle shows no cause), a class of its own; else none."""
+    return root_cause or (f"{symptom} (symptom)" if symptom else NONE)
+
+
 @dataclass(frozen=True)
 class Outcome:
     case: Case
     root_cause: str | None
     layer: str | None
     status: str | None
+    symptom: str | None = None
 
     @property
     def expected_cause(self) -> str:
-        return self.case.expected.get("root_cause") or NONE
+        return _named(self.case.expected.get("root_cause"), self.case.expected.get("symptom"))
 
     @property
     def got_cause(self) -> str:
-        return self.root_cause or NONE
+        return _named(self.root_cause, self.symptom)
 
     @property
     def cause_right(self) -> bool:
@@ -129,7 +136,8 @@ def run(cases: Iterable[Case], analyze_one: Callable[[Path], dict] | None = None
     outcomes = []
     for case in cases:
         verdict = analyze_one(case.bundle).get("verdict", {})
-        outcomes.append(Outcome(case, verdict.get("root_cause"), verdict.get("layer"), verdict.get("status")))
+        outcomes.append(Outcome(case, verdict.get("root_cause"), verdict.get("layer"), verdict.get("status"),
+                                verdict.get("symptom")))
     return Score(outcomes)
 
 

@@ -52,6 +52,8 @@ def test_case_is_well_formed(case):
     cause = expected.get("root_cause")
     if expected["status"] == "healthy":
         assert cause is None and expected["layer"] == "none"
+    elif cause is None:  # the thread established only what failed: a symptom without its cause
+        assert expected.get("symptom") in KNOWN_IDS, "a failed case names a root cause or a symptom"
     else:
         assert cause in KNOWN_IDS, f"{cause!r} is not a taxonomy ID"
     for finding in expected.get("findings", []):

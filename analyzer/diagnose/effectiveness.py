@@ -34,6 +34,17 @@ def _reason_evidence(ctx: Context, reasons: list[str]) -> list[Evidence]:
     return (rows or lines)[:4]
 
 
+def _distinct(evidence: list[Evidence]) -> list[Evidence]:
+    """One item per line: a JSON stats document holds every stat on its line 1."""
+    seen: set[tuple[str, int | None]] = set()
+    out = []
+    for item in evidence:
+        if (item.source, item.line) not in seen:
+            seen.add((item.source, item.line))
+            out.append(item)
+    return out
+
+
 def _log_reasons(ctx: Context) -> list[dict]:
     """Without stats, the server log's `parse_arguments: CannotCache(reason)` lines, counted."""
     counts = Counter((m.get("reason") or "").strip() for m in ctx.matched("non-cacheable-calls") if m.get("reason"))
@@ -72,8 +83,8 @@ def cache_effectiveness(ctx: Context) -> None:
                        + (" (" + ", ".join(f"{r['reason']} {r['count']}" for r in reasons[:6]) + ")" if reasons else ""),
                 summary=(f"{non_cacheable:.0f} of {requests:.0f} compiler calls could not be cached"
                          + (f". Reasons: {listed}" if listed else "") + "."),
-                evidence=_stat_evidence(ctx, "Non-cacheable calls", "Compile requests")
-                + _reason_evidence(ctx, [r["reason"] for r in reasons]))
+                evidence=_distinct(_stat_evidence(ctx, "Non-cacheable calls", "Compile requests")
+                                   + _reason_evidence(ctx, [r["reason"] for r in reasons])))
     for stat, finding, label in (("cache_write_errors", "cache-write-errors", "Cache write errors"),
                                  ("cache_read_errors", "cache-read-errors", "Cache read errors"),
                                  ("cache_timeouts", "remote-cache-slow", "Cache timeouts")):
