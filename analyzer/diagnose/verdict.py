@@ -192,12 +192,22 @@ FAILURE_WORDS = re.compile(r"fail|error|denied|refused|reset|unreachable|timed o
                            r"cannot|panicked|\b40[13]\b|forbidden|no valid", re.I)
 
 
+# a `\n` escape inside one physical line (Rust's debug form of a message), not an escaped backslash
+DEBUG_BREAK = re.compile(r"(?<!\\)(?:\\r)?\\n")
+
+
+def _first_line(line: str) -> str:
+    """A line up to the first escaped line break it carries (`"… not supported\\n"`), cut marked."""
+    head, *rest = DEBUG_BREAK.split(line, maxsplit=1)
+    return head.rstrip() + ("…" if rest else "")
+
+
 def _decisive(finding: Finding) -> str:
     """The line that shows the finding, whole (its first line; a long one is cut at 300): the
     first evidence line that states a failure, else the first."""
     ranked = sorted(finding.evidence, key=lambda e: not FAILURE_WORDS.search(e.text.split("\n", 1)[0]))
     for item in ranked:
-        text = item.text.strip().splitlines()[0] if item.text.strip() else ""
+        text = _first_line(item.text.strip().splitlines()[0]) if item.text.strip() else ""
         if text:
             return text if len(text) <= 300 else text[:299] + "…"
     return ""
@@ -212,7 +222,7 @@ def _matched_line(ctx: Context, finding: Finding) -> tuple[str, str]:
     for match in matches:
         for offset, line in enumerate(match.record.text.splitlines()):
             if line.strip() and any(p.search(line) is not None for p in patterns) and FAILURE_WORDS.search(line):
-                text = line.strip()
+                text = _first_line(line.strip())
                 text = text if len(text) <= 300 else text[:299] + "…"
                 return text, f" ({match.record.source}:{match.record.line + offset})"
     return "", ""
