@@ -432,7 +432,7 @@ esac
 TIMEOUT=$s_saved
 # sccache-dist as the client sees it, from a running server only (--dist-status would start one)
 DIST_PORT=${SCCACHE_SERVER_PORT:-4226}
-if [ -s "$BUNDLE/$F_SOCKETS" ] && LC_ALL=C grep -Eq "LISTEN.*[:.]$DIST_PORT[[:space:]]|[:.]$DIST_PORT[[:space:]].*LISTEN" "$BUNDLE/$F_SOCKETS"; then
+if [ -s "$BUNDLE/$F_SOCKETS" ] && LC_ALL=C grep -Eq "LISTEN.*[:.]${DIST_PORT}[[:space:]]|[:.]${DIST_PORT}[[:space:]].*LISTEN" "$BUNDLE/$F_SOCKETS"; then
     capture "$F_DIST_STATUS" "$SCCACHE --dist-status" "$SCCACHE" --dist-status
 else
     entry "$F_DIST_STATUS" "$SCCACHE --dist-status" "" 0 "" "" "skipped: no sccache server listens on its port, and --dist-status would start one" ""

@@ -32,6 +32,12 @@ BROKEN_BY = ("aws-imds-credentials", "remote-credentials-missing", "backend-misc
 DEGRADED_BY = ("server-stale-environment", "server-version-mismatch", "backend-not-in-use", "backend-rate-limited",
                "launcher-not-applied", "remote-cache-slow", "cache-write-errors", "cache-read-errors",
                "low-cache-hit-rate")
+# Findings that leave the cache itself sound but keep sccache from doing its job: most calls
+# refused for a limit of its argument parser, or sccache-dist compiling nothing remotely.
+# They are the cause only as the lead finding (a rule made them the root cause).
+UNDERUSED_BY = ("non-cacheable-limitation", "dist-scheduler-unreachable", "dist-builder-sandbox-failed",
+                "dist-toolchain-packaging-failed", "dist-toolchain-incomplete", "dist-client-cache-problem",
+                "dist-fallback-local")
 
 MISS = re.compile(r"^\[(?P<name>[^\]]+)\]: Cache miss\b")
 HIT = re.compile(r"^\[(?P<name>[^\]]+)\]: Cache hit\b")
@@ -120,6 +126,9 @@ def assess(ctx: Context, build_finished: bool) -> CacheHealth:
         health.reason = broken or "cache-write-errors"
         return health
     degraded = broken or next((i for i in DEGRADED_BY if i in ctx.findings and i != "low-cache-hit-rate"), None)
+    if not degraded and "non-cacheable-limitation" in ctx.findings \
+            and ctx.findings["non-cacheable-limitation"].role == "root-cause":
+        degraded = "non-cacheable-limitation"  # most calls could not be cached at all
     if degraded:
         health.state, health.reason = "degraded", degraded
         return health

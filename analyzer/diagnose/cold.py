@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from analyzer import taxonomy
 from analyzer.diagnose import rule
-from analyzer.diagnose.cache_health import BROKEN_BY, DEGRADED_BY, assess
+from analyzer.diagnose.cache_health import BROKEN_BY, DEGRADED_BY, UNDERUSED_BY, assess
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
 
 # The cache findings it weighs; IDs other definitions may add later are read once they exist.
-READS = tuple(i for i in BROKEN_BY + DEGRADED_BY + ("non-cacheable-calls",) if i in taxonomy.load().ids)
+READS = tuple(i for i in BROKEN_BY + DEGRADED_BY + UNDERUSED_BY + ("non-cacheable-calls",) if i in taxonomy.load().ids)
 
 
 @rule("cache-health", emits=("cold-cache",), reads=READS)

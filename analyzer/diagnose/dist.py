@@ -3,6 +3,8 @@ backend that was meant to be used while the server runs on the local disk."""
 
 from __future__ import annotations
 
+import re
+
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.facts import backend_from_env
 from analyzer.diagnose.model import Evidence
@@ -22,6 +24,8 @@ INTENT_VARS = (
     ("SCCACHE_OSS_BUCKET", "oss"), ("SCCACHE_COS_BUCKET", "cos"),
 )
 ON = ("1", "true", "on")
+# The scheduler's answer to a client whose token it does not accept (`Error 401: Fixed token mismatch`).
+AUTH_REFUSED = re.compile(r"Error 401: [^\n\r\]\\]*?(?=make: \*\*\*|$)|Unauthorized|token mismatch", re.I | re.M)
 
 
 @rule("dist-status", emits=("dist-scheduler-unreachable",), needs=("dist-status",))
@@ -43,12 +47,19 @@ def dist_status(ctx: Context) -> None:
         if state != "not-connected":
             continue
         cache_trouble = ctx.matched("dist-client-cache-problem")
+        refused = next(((m.record, hit) for m in ctx.matched("dist-scheduler-unreachable")
+                        if (hit := AUTH_REFUSED.search(m.record.text)) is not None), None)
+        summary = (f"The client is not connected to the sccache-dist scheduler "
+                   f"{record.get('scheduler', '')}: `{record.get('detail', '')}`; compiles run locally.")
+        if refused is not None:  # the scheduler answered: it is the token, not the address
+            where, hit = refused
+            summary = (f"The sccache-dist scheduler {record.get('scheduler', '')} refused the client's token "
+                       f"(`{hit.group(0)}`, {where.source}:{where.line}).")
         ctx.add("dist-scheduler-unreachable", confidence="moderate",
                 role="symptom" if cache_trouble else None,
                 reason=f"`--dist-status`: not connected to {record.get('scheduler', 'the scheduler')} "
                        f"({record.get('detail', '')})",
-                summary=(f"The client is not connected to the sccache-dist scheduler "
-                         f"{record.get('scheduler', '')}: `{record.get('detail', '')}`; compiles run locally."),
+                summary=summary,
                 evidence=[Evidence.of(record)])
         return
 

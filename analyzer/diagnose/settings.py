@@ -94,6 +94,12 @@ def stale_server(ctx: Context) -> None:
             return
         actual = ("disk" if str(location).lower().startswith("local disk")
                   else str(location).split(",", 1)[0].strip().lower())
+    failed_init = ctx.matched("backend-not-in-use")
+    if failed_init:  # this server started with these settings and could not create the cache they name
+        ctx.rule_out("server-stale-environment",
+                     "the server in the log started with these settings and could not create the cache they name",
+                     [Evidence.of(failed_init[0].record)])
+        return
     if actual and actual != wanted:
         ctx.add("server-stale-environment", confidence="moderate", layer="environment",
                 reason=f"environment selects {wanted}, the running server reports {location}",

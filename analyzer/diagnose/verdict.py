@@ -35,7 +35,8 @@ NO_DEEPER = "no deeper cause in the artifacts"
 WHY_NOT_SHOWN = frozenset({"server-exited-midbuild"})
 COUNT_ONLY = re.compile(r"^(?:more than )?\d+ matching line\(s\)")
 # Cache findings that are the cause when the build finished (cache_health's order, deepest first).
-CACHE_CAUSES = cache_health.BROKEN_BY + cache_health.DEGRADED_BY
+CACHE_CAUSES = cache_health.BROKEN_BY + cache_health.DEGRADED_BY + cache_health.UNDERUSED_BY
+DIST_CAUSES = frozenset(i for i in cache_health.UNDERUSED_BY if i.startswith("dist-"))
 EXPLAINED_BY_ANY_CACHE_CAUSE = {"cache-write-errors", "cache-read-errors", "low-cache-hit-rate",
                                 "remote-credentials-missing", "storage-check-failed"}
 
@@ -72,9 +73,9 @@ def decide(ctx: Context, diagnosis: Diagnosis) -> Diagnosis:
                 outcome.candidates = for_symptom(top.id)
             _write_summary(ctx, diagnosis, top)
         return diagnosis
-    if cache.state in ("broken", "degraded"):
+    if cache.state in ("broken", "degraded") or (top is not None and top.id in DIST_CAUSES):
         outcome.status = "cache-ineffective"
-        _cache_verdict(ctx, diagnosis, outcome)
+        _cache_verdict(ctx, diagnosis, outcome, finished)
         return diagnosis
     outcome.status = "healthy"
     if diagnosis.root_cause is not None:  # a finished build has no failure to explain
@@ -97,9 +98,11 @@ def _failure_records(ctx: Context) -> list:
 
 
 def _cache_only(ctx: Context, top: Finding) -> bool:
-    """With no word on the build's outcome, a cache fault seen by a server that did start is
-    a cache question, not a failed build."""
-    return top.id in CACHE_CAUSES and bool(ctx.events("server-listening", "sccache-log"))
+    """With no word on the build's outcome, a cache or sccache-dist fault seen by a server that
+    started (or compiled) is a question about sccache's job, not a failed build: neither stops a
+    compile, which runs uncached or locally."""
+    return top.id in CACHE_CAUSES and bool(ctx.events("server-listening", "sccache-log")
+                                           or ctx.events("cache-miss", "sccache-log"))
 
 
 # -- symptom-only bundles ------------------------------------------------------------------
@@ -129,8 +132,9 @@ def _symptom_only(ctx: Context, diagnosis: Diagnosis, outcome: Outcome, top: Fin
 
 
 # -- a finished build whose cache does not work ---------------------------------------------
-def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome) -> None:
-    cause_id = next((i for i in CACHE_CAUSES if i in ctx.findings), outcome.cache.reason)
+def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome, finished: bool = True) -> None:
+    lead = diagnosis.root_cause if diagnosis.root_cause in DIST_CAUSES else None
+    cause_id = lead or next((i for i in CACHE_CAUSES if i in ctx.findings), outcome.cache.reason)
     cause = next((f for f in diagnosis.findings if f.id == cause_id), None) if cause_id else None
     if cause is None:
         cause = Finding(cause_id or "low-cache-hit-rate", "root-cause", "weak",
@@ -162,10 +166,13 @@ def _cache_verdict(ctx: Context, diagnosis: Diagnosis, outcome: Outcome) -> None
     diagnosis.layer = cause.layer or ctx.knowledge.layer(cause.id)
     order = {"root-cause": 0, "contributing": 1, "symptom": 2, "benign": 3}
     diagnosis.findings.sort(key=lambda f: order.get(f.role, 9))
-    _write_summary(ctx, diagnosis, cause, prefix=_cache_prefix(outcome.cache))
+    _write_summary(ctx, diagnosis, cause, prefix=_cache_prefix(outcome.cache, cause.id, finished))
 
 
-def _cache_prefix(cache: cache_health.CacheHealth) -> str:
+def _cache_prefix(cache: cache_health.CacheHealth, cause_id: str, finished: bool) -> str:
+    opening = "The build finished but its cache" if finished else "No failure was found, but the cache"
+    if cause_id in DIST_CAUSES:
+        return ("The build finished" if finished else "No failure was found") + ", but sccache-dist did not do its job: "
     counts = []
     if cache.hits is not None:
         counts.append(f"{cache.hits} hits")
@@ -175,7 +182,7 @@ def _cache_prefix(cache: cache_health.CacheHealth) -> str:
         counts.append(f"{cache.write_errors} failed writes")
     if cache.read_errors:
         counts.append(f"{cache.read_errors} failed reads")
-    return (f"The build finished but its cache is {cache.state}" + (f" ({', '.join(counts)})" if counts else "")
+    return (f"{opening} is {cache.state}" + (f" ({', '.join(counts)})" if counts else "")
             + ": ")
 
 

@@ -60,7 +60,8 @@ FINISHED = re.compile(r"^\[(?P<done>\d+)/(?P=done)\] |^\[100%\] Built target |^B
 BUILD_ERROR = re.compile(
     r"^FAILED: "                                          # FAILED: CMakeFiles/app.dir/main.c.o
     r"|^ninja: (?:build stopped|error:)"                  # ninja: build stopped: subcommand failed.
-    r"|^\S*make(?:\.exe)?(?:\[\d+\])?: \*\*\* "           # make[2]: *** [x.o] Error 1
+    r"|make(?:\.exe)?(?:\[\d+\])?: \*\*\* "              # make[2]: *** [x.o] Error 1 (anywhere: stderr
+                                                          # interleaved without a newline glues it on)
     r"|^CMake Error"                                      # CMake Error at CMakeLists.txt:3 (project):
     r"|\berror MSB\d+:"                                   # error MSB6006: "cl.exe" exited with code 2.
     r"|^Build FAILED\."                                   # Build FAILED.
@@ -75,7 +76,7 @@ COMPILER_DIAGNOSTIC = re.compile(
     r"^\S+?(?::\d+(?::\d+)?: (?:fatal )?error:|\(\d+(?:,\d+)?\)\s*: (?:fatal )?error [A-Z]+\d+)")
 
 _SNIFF_STRONG = re.compile(
-    r"^\[\d+/\d+\] |^ninja: |^FAILED: |^g?make(?:\[\d+\])?: |^\[\s*\d+%\] (?:Building|Linking|Built target)"
+    r"^\[\d+/\d+\] |^ninja: |^FAILED: |^g?make(?:\[\d+\])?: |g?make(?:\[\d+\])?: \*\*\* |^\$ (?:make|ninja|cmake) |^\[\s*\d+%\] (?:Building|Linking|Built target)"
     r"|^-- (?:The (?:C|CXX) compiler identification|Configuring done|Generating done|Build files have been written|Check for working)"
     r"|CMAKE_(?:C|CXX)_COMPILER_LAUNCHER|^MSBuild version|Microsoft \(R\) Build Engine|\berror MSB\d+|\.vcxproj\b|^Build FAILED\.",
     re.MULTILINE,

@@ -236,7 +236,8 @@ _FOREIGN = re.compile(
     r"^\s*(?:Compiling|Checking|Finished|Fresh|Running|Downloaded|Updating) \S"
     r"|error: process didn't exit successfully|error: could not compile|^warning: unused"
     r"|^\[\d+/\d+\] |^FAILED: |^ninja: |^g?make(?:\[\d+\])?: |^-- (?:Configuring|Build files)"
-    r"|error MSB\d+|^Compile requests\s+\d",
+    r"|error MSB\d+|^Compile requests\s+\d"
+    r"|make(?:\[\d+\])?: \*\*\* ",  # make's error, glued to a line or not
     re.MULTILINE,
 )
 _LOG_TARGETS = ("sccache", "opendal", "reqsign", "hyper", "reqwest")

@@ -143,8 +143,8 @@ def test_compile_commands_are_marked_only_up_to_a_few_per_kind():
 
 @pytest.mark.parametrize(("line", "event"), [
     ("/home/dev/work/main.cpp:5:37: error: ‘area_triangle’ was not declared in this scope", "compile-error"),
-    ("main.c(2): error C2065: 'x': undeclared identifier", "build-error"),
-    ("C:\\src\\main.c(2,10): error C2065: 'x': undeclared identifier", "build-error"),
+    ("main.c(2): error C2065: 'x': undeclared identifier", "compile-error"),
+    ("C:\\src\\main.c(2,10): error C2065: 'x': undeclared identifier", "compile-error"),
     ("ninja: build stopped: subcommand failed.", "build-error"),
     ("[4/4] Linking CXX executable cdemo", "build-finished"),
     ("[100%] Built target app", "build-finished"),
