@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE ?= samples/seed-windows-oss-proxy/bundle
 
-.PHONY: demo test test-fast lint reports bench lab clean
+.PHONY: demo test test-fast lint taxonomy reports screenshots score bench lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,19 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check analyzer tests benchmarks fuzz samples/lab
+	$(BIN)/mypy --check-untyped-defs analyzer
+
+taxonomy: $(STAMP)
+	$(BIN)/python -m analyzer.taxonomy
 
 reports: $(STAMP)
 	$(BIN)/python -m analyzer.report.gallery
+
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.browser.screenshots
+
+score: $(STAMP)
+	$(BIN)/python -m analyzer.scoring --write-readme
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

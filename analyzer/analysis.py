@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from analyzer.diagnose import diagnose
+from analyzer.compiles import CompileLog
+from analyzer.diagnose import DiagnosisInput, diagnose, sanity
 from analyzer.ingest import Bundle, read_bundle
 from analyzer.knowledge import Knowledge
 from analyzer.patterns import load_library
@@ -25,6 +27,8 @@ class Analysis:
     report: dict
     # Error and warning lines no signature explained (redacted like the report), for batch.
     unexplained: list[Unexplained] = field(default_factory=list)
+    # The debug log's compile requests (unredacted; `compare` matches them across bundles).
+    compiles: CompileLog | None = None
 
 
 def load_knowledge(pattern_dirs: tuple[str, ...] = ()) -> Knowledge:
@@ -43,20 +47,23 @@ def _fast_path(knowledge: Knowledge, scan: Scan, min_bytes: int | None):
 
 
 def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool = True,
-            fast_min_bytes: int | None = None) -> Analysis:
+            fast_min_bytes: int | None = None, rule_shuffle: random.Random | None = None) -> Analysis:
     """`fast_min_bytes`: logs from this size on take the fast path (default
-    `fastscan.MIN_BYTES`; tests use 0 to run every sample through it)."""
+    `fastscan.MIN_BYTES`; tests use 0 to run every sample through it). `rule_shuffle` runs
+    the diagnosis rules in another valid order (tests prove it changes nothing)."""
     knowledge = knowledge or load_knowledge()
     scan = Scan(knowledge)
     bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(knowledge, scan, fast_min_bytes))
-    diagnosis = diagnose(bundle, scan.matches, knowledge, scan)
+    scan.compiles.close()  # every request has its result before rules read the counts
+    diagnosis = diagnose(DiagnosisInput.of(bundle, scan.matches, scan.summary()), knowledge, rule_shuffle)
+    diagnosis = sanity.apply(bundle, diagnosis)
     timeline = build_timeline(bundle, scan.matches, knowledge)
-    report = build_report(bundle, diagnosis, knowledge, timeline)
+    report = build_report(bundle, diagnosis, knowledge, timeline, scan.compiles)
     unexplained = scan.unexplained
     if redact:
         report = redact_report(report)
         unexplained = [replace(u, text=redact_text(u.text)) for u in unexplained]
-    return Analysis(bundle, report, unexplained)
+    return Analysis(bundle, report, unexplained, scan.compiles)
 
 
 def unreadable_reason(bundle, shown: int = 3, limit: int = 400) -> str:

@@ -17,6 +17,7 @@ rules, each reported as a `Problem` and never raised:
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
 import io
 import lzma
@@ -29,7 +30,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from analyzer.budget import DEFAULT_LIMITS, BoundedReader, Limits, Member, Metered, WalkState
 from analyzer.records import Problem
@@ -38,7 +39,7 @@ __all__ = ["DEFAULT_LIMITS", "HEAD", "Limits", "Member", "iter_bundle", "printab
            "sniff_archive"]
 
 HEAD = 512  # enough to recognise every container format below
-COMPRESSED = {"gzip": lambda f: gzip.GzipFile(fileobj=f), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
+COMPRESSED: dict[str, Callable[[BinaryIO], Any]] = {"gzip": lambda f: gzip.GzipFile(fileobj=f), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
 SPOOL_MEMORY = 8 * 1024**2
 # A zip may declare this many times `Limits.max_members` entries; zipfile reads them all into
@@ -50,10 +51,16 @@ TAR_EXTENDED = frozenset({tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDT
                           tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK})
 
 
+class Readable(Protocol):
+    """What the walk needs of a stream: archive members, decompressors and metered pipes alike."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
 class _Prepended:
     """A stream whose first bytes were already read to sniff it, put back in front."""
 
-    def __init__(self, head: bytes, rest: BinaryIO):
+    def __init__(self, head: bytes, rest: Readable):
         self._head, self._rest = head, rest
 
     def read(self, n: int = -1) -> bytes:
@@ -306,7 +313,7 @@ def _walk_zip(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth
             elif info.flag_bits & 0x1:
                 state.problem(shown, "encrypted member; skipped")
             else:
-                yield from _member_or_nested(shown, info.file_size, lambda i=info: archive.open(i), state, depth)
+                yield from _member_or_nested(shown, info.file_size, functools.partial(archive.open, info), state, depth)
                 if state.stopped:
                     return
 
@@ -350,7 +357,7 @@ def _tar_info_class(max_header_bytes: int) -> type[tarfile.TarInfo]:
             if self.type in TAR_EXTENDED and self.size > max_header_bytes:
                 raise RefusedTarHeader(f"tar extended header of {self.size} bytes, over the limit of "
                                        f"{max_header_bytes} (header size limit)")
-            return super()._proc_member(archive)
+            return super()._proc_member(archive)  # type: ignore[misc]  # tarfile's hook, not in its stubs
 
     return BoundedTarInfo
 
@@ -359,7 +366,7 @@ def _walk_tar(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth
               compressed: bool) -> Iterator[Member]:
     metered = Metered(handle, state, label)  # tarfile steps over member data by reading it
     tar_info = _tar_info_class(state.limits.max_header_bytes)
-    with tarfile.open(fileobj=metered, mode="r|", tarinfo=tar_info) as archive:  # type: ignore[arg-type]
+    with tarfile.open(fileobj=metered, mode="r|", tarinfo=tar_info) as archive:  # type: ignore[call-overload]
         for info in archive:
             if info.isdir():
                 continue
@@ -374,7 +381,7 @@ def _walk_tar(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth
             elif not info.isfile():
                 state.problem(shown, "special file member; skipped")
             else:
-                yield from _member_or_nested(shown, info.size, lambda i=info: archive.extractfile(i), state, depth)
+                yield from _member_or_nested(shown, info.size, functools.partial(archive.extractfile, info), state, depth)
                 if state.stopped:
                     return
                 if compressed and info.size > state.limits.max_member_bytes:
@@ -397,14 +404,16 @@ def _walk_compressed(handle: BinaryIO, kind: str, prefix: str, label: str, state
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
-    yield from _member_or_nested(prefix + name, None, lambda: _Prepended(head, stream), state, depth)  # type: ignore[arg-type]
+    yield from _member_or_nested(prefix + name, None, lambda: _Prepended(head, stream), state, depth)
 
 
-def _member_or_nested(shown: str, size: int | None, opener: Callable[[], BinaryIO], state: WalkState,
+def _member_or_nested(shown: str, size: int | None, opener: Callable[[], Readable | None], state: WalkState,
                       depth: int, inner_prefix: str | None = None) -> Iterator[Member]:
     """Yield a plain member, or walk it as an archive when its first bytes say it is one."""
     try:
         probe = opener()
+        if probe is None:
+            raise OSError("no data")
         head = _read_head(probe)
     except Exception as error:  # encrypted, unsupported compression, bad local header
         state.problem(shown, f"cannot open member: {type(error).__name__}: {error}")
@@ -451,7 +460,7 @@ def _spool(stream: BinaryIO, spool: BinaryIO, shown: str, state: WalkState) -> b
     return True
 
 
-def _read_head(stream: BinaryIO) -> bytes:
+def _read_head(stream: Readable) -> bytes:
     parts, left = [], HEAD
     while left > 0 and (data := stream.read(left)):
         parts.append(data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from analyzer.records import Problem
 
@@ -126,12 +126,12 @@ class DecodedStream:
     """
 
     def __init__(self, raw: BinaryIO, source: str = ""):
-        self._raw = raw
+        self._raw: BinaryIO | _Empty = raw
         self.source = source
         self._line = 0
         self._listed: list[Problem] = []
         self._unlisted = 0
-        self._repeated: dict[str, list[int]] = {}  # reason -> [first line, count]
+        self._repeated: dict[str, list[Any]] = {}  # reason -> [first line, count]
         self.head_bytes = self._read(HEAD_BYTES)
         self.encoding = detect_encoding(self.head_bytes)
         self.codec, bom = ENCODINGS[self.encoding]

@@ -22,7 +22,7 @@ from analyzer.records import Artifact, Fact, Problem, Record
 # Kinds whose every record is structural (a table row, a variable, a setting): always kept.
 STRUCTURED_KINDS = frozenset({
     "rustc-info", "sockets", "processes", "env", "sccache-stats", "sccache-config",
-    "cargo-config", "version-info", "manifest",
+    "cargo-config", "version-info", "manifest", "dist-status",
 })
 
 MAX_CONSECUTIVE_PARSER_ERRORS = 20

@@ -62,6 +62,14 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Previous:
+    """The record just before a kept one in the same file (its time and first 300 characters)."""
+
+    time: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something in the input could not be read as expected. Never an exception."""
 

@@ -73,6 +73,18 @@ def secret_value(name: str, value: str) -> bool:
     return bool(KEY_NAME.search(name) and KEY_LIKE.match(bare))
 
 
+# `Failed to fetch IAM credentials: failed to read IAM role response`: a sentence that goes on
+# after a lower-case word, not a `name: value` pair.
+PROSE_NAME = regex.compile(r"^[a-z]+$")
+PROSE_VALUE = regex.compile(r"^[a-z]+$")
+PROSE_GOES_ON = regex.compile(r"^ [a-z]+ [a-z]+")
+
+
+def _prose(match, text: str) -> bool:
+    return bool(PROSE_NAME.match(match.group("name")) and match.group("sep") == ": "
+                and PROSE_VALUE.match(match.group("value")) and PROSE_GOES_ON.match(text[match.end("value"):]))
+
+
 class Redactor:
     """Counts what it hides, by kind, so the report can say so."""
 
@@ -109,6 +121,8 @@ class Redactor:
         for match in ASSIGNMENT.finditer(text, overlapped=True):
             start = match.start("value")
             if start < end or not secret_value(match.group("name"), match.group("value")):
+                continue
+            if _prose(match, text):
                 continue
             value = match.group("value")
             quoted = len(value) > 1 and value[0] in "\"'" and value[-1] == value[0]

@@ -10,15 +10,17 @@ explained (the raw material for new patterns; batch groups them across machines)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from analyzer.compiles import CompileLog
+from analyzer.diagnose.inputs import ScanSummary
 from analyzer.ingest import default_keep
-from analyzer.records import Record
+from analyzer.patterns.model import Match
+from analyzer.records import Previous, Record
 
 
-@dataclass(frozen=True, slots=True)
-class Previous:
-    time: str | None
-    text: str
+class Matcher(Protocol):
+    def match(self, record: Record) -> list[Match]: ...
 
 
 # Enough unexplained lines per bundle to show what is new, few enough to stay small.
@@ -41,16 +43,20 @@ class Unexplained:
 
 @dataclass
 class Scan:
-    library: object | None
-    matches: list = field(default_factory=list)
+    library: Matcher | None
+    matches: list[Match] = field(default_factory=list)
     last_time: dict[str, str] = field(default_factory=dict)
     previous: dict[tuple[str, int], Previous] = field(default_factory=dict)
     unexplained: list[Unexplained] = field(default_factory=list)
     match_totals: dict[tuple[str, str], int] = field(default_factory=dict)
     event_totals: dict[tuple[str, str], int] = field(default_factory=dict)
+    # One row per compile request of sccache's debug log (analyzer/compiles).
+    compiles: CompileLog = field(default_factory=CompileLog)
     _last: dict[str, Previous] = field(default_factory=dict)
 
     def keep(self, record: Record) -> bool:
+        if record.kind == "sccache-log":
+            self.compiles.feed(record)
         found = self.library.match(record) if self.library is not None else []
         kept = [m for m in found if self._count(self.match_totals, (record.source, m.pattern_id)) <= MATCH_CAP]
         if kept:
@@ -67,6 +73,13 @@ class Scan:
         self._last[record.source] = Previous(record.time, record.text[:300])
         return keep
 
+    def summary(self) -> ScanSummary:
+        """What diagnosis needs from the pass, as a value (diagnosis never sees the scan itself).
+        `capped`: more matches of an ID in a file were seen than kept; past the cap the fast scan
+        stops looking, so the true number is not known on either path."""
+        capped = frozenset(key for key, total in self.match_totals.items() if total > MATCH_CAP)
+        return ScanSummary(last_time=dict(self.last_time), previous=dict(self.previous), capped=capped)
+
     def spent(self, source: str, owner: str) -> bool:
         """Whether more lines for `owner` ("pattern:ID", "event:NAME", "level") in `source`
         would change nothing kept: the fast scan stops selecting them."""
@@ -77,12 +90,9 @@ class Scan:
             return self.match_totals.get((source, name), 0) >= MATCH_CAP
         if kind == "event":
             return self.event_totals.get((source, name), 0) >= EVENT_CAP
+        if kind == "compile":
+            return self.compiles.spent()
         return False
-
-    def capped(self, source: str, pattern_id: str) -> bool:
-        """More matches of `pattern_id` in `source` were seen than kept. Past the cap the
-        fast scan stops looking, so the true number is not known on either path."""
-        return self.match_totals.get((source, pattern_id), 0) > MATCH_CAP
 
     def _keep_anchor(self, record: Record) -> bool:
         if not default_keep(record):
@@ -92,10 +102,10 @@ class Scan:
         return self._count(self.event_totals, (record.source, record.event)) <= EVENT_CAP
 
     @staticmethod
-    def _count(totals: dict, key: tuple[str, str]) -> int:
+    def _count(totals: dict[tuple[str, str], int], key: tuple[str, str]) -> int:
         totals[key] = totals.get(key, 0) + 1
         return totals[key]
 
     def _note_unexplained(self, record: Record) -> None:
         if len(self.unexplained) < MAX_UNEXPLAINED:
-            self.unexplained.append(Unexplained(record.source, record.line, record.level, record.headline(300)))
+            self.unexplained.append(Unexplained(record.source, record.line, record.level or "", record.headline(300)))

@@ -1,7 +1,10 @@
-"""The diagnosis taxonomy as data: IDs, their usual layers and titles, roles, layers, kinds.
+"""The diagnosis taxonomy as data: the vocabulary (roles, layers, severities, artifact kinds,
+groups) and every finding ID with its layer, group and title.
 
-Read from `analyzer/data/taxonomy.toml` so code can validate an ID without parsing
-Markdown; `docs/taxonomy.md` is the prose for the same IDs. An entry looks like:
+`analyzer/data/taxonomy.toml` holds the vocabulary by hand and, below a marker line, the IDs
+generated from the definition files `patterns/<id>.toml`; the tables of `docs/taxonomy.md`
+are generated from the same files. `python -m analyzer.taxonomy` (`make taxonomy`) rewrites
+both and a test fails while either is out of step. An entry looks like:
 
     [ids.server-startup-timeout]
     layer = "cache-wrapper"
@@ -12,11 +15,21 @@ Markdown; `docs/taxonomy.md` is the prose for the same IDs. An entry looks like:
 from __future__ import annotations
 
 import functools
+import json
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analyzer.patterns.model import Definition
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "taxonomy.toml"
+DOCS_FILE = Path(__file__).resolve().parent.parent / "docs" / "taxonomy.md"
+DATA_MARKER = "# ---- generated from patterns/*.toml by `make taxonomy`: do not edit below ----"
+DOCS_BEGIN = "<!-- generated from patterns/*.toml by `make taxonomy`: do not edit until the end marker -->"
+DOCS_END = "<!-- end of generated tables -->"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +68,7 @@ def load() -> Taxonomy:
     data = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
     entries = {
         key: Entry(key, value["layer"], value["group"], value["title"])
-        for key, value in data["ids"].items()
+        for key, value in data.get("ids", {}).items()
     }
     return Taxonomy(
         entries=entries,
@@ -69,3 +82,62 @@ def load() -> Taxonomy:
 
 def is_known(taxonomy_id: str) -> bool:
     return taxonomy_id in load()
+
+
+def render_data(definitions: Iterable[Definition], current: str) -> str:
+    """The data file: its hand-written vocabulary, then one `[ids.X]` table per definition."""
+    head = current.split(DATA_MARKER, 1)[0].rstrip("\n")
+    tables = [f"[ids.{d.id}]\nlayer = {_q(d.layer)}\ngroup = {_q(d.group)}\ntitle = {_q(d.title)}"
+              for d in sorted(definitions, key=lambda d: d.id)]
+    return head + "\n\n" + DATA_MARKER + "\n\n" + "\n\n".join(tables) + "\n"
+
+
+def render_docs(definitions: Iterable[Definition], current: str, groups: dict[str, str]) -> str:
+    """docs/taxonomy.md with its tables (one per group) rewritten between the markers."""
+    before, _, rest = current.partition(DOCS_BEGIN)
+    _, _, after = rest.partition(DOCS_END)
+    by_group: dict[str, list[Definition]] = {}
+    for definition in sorted(definitions, key=lambda d: d.id):
+        by_group.setdefault(definition.group, []).append(definition)
+    parts = []
+    for group, title in groups.items():
+        rows = by_group.get(group, [])
+        if not rows:
+            continue
+        lines = [f"## {title}", "", "| id | usual layer | meaning | typical evidence |", "| --- | --- | --- | --- |"]
+        lines += [f"| `{d.id}` | {d.layer} | {d.meaning} | {d.typical_evidence} |" for d in rows]
+        parts.append("\n".join(lines))
+    rule_only = [d.id for d in sorted(definitions, key=lambda d: d.id) if not d.indications]
+    parts.append("## Line signatures and rules\n\n"
+                 "Most IDs have line signatures (indications) in their definition file\n"
+                 "`patterns/<id>.toml` (`sccache-forensics patterns list`). These need several sources or\n"
+                 "arithmetic and are detected only by correlation rules: "
+                 + ", ".join(f"`{i}`" for i in rule_only) + ".")
+    return before + DOCS_BEGIN + "\n\n" + "\n\n".join(parts) + "\n\n" + DOCS_END + after
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def write_all() -> list[Path]:
+    """Regenerate the data file and the docs tables from the built-in definitions; the changed paths."""
+    from analyzer.patterns import load_library
+
+    library = load_library()
+    if library.errors:
+        raise SystemExit("\n".join(str(e) for e in library.errors))
+    definitions = list(library.definitions.values())
+    changed = []
+    data = render_data(definitions, DATA_FILE.read_text(encoding="utf-8"))
+    docs = render_docs(definitions, DOCS_FILE.read_text(encoding="utf-8"), load().groups)
+    for path, text in ((DATA_FILE, data), (DOCS_FILE, docs)):
+        if path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+if __name__ == "__main__":
+    for changed_path in write_all():
+        print(f"rewrote {changed_path}")

@@ -81,6 +81,7 @@ if _atheris is not None:
 from analyzer import budget  # noqa: E402
 from analyzer.analysis import analyze, load_knowledge  # noqa: E402
 from analyzer.report import render_html, render_json, render_md, render_text  # noqa: E402
+from analyzer.report.model import SCHEMA_VERSION  # noqa: E402
 from tests.hostile.corpus import TERMINAL_UNSAFE, outside_code, tar_bytes, zip_bytes  # noqa: E402
 
 for _name, _value in FUZZ_LIMITS.items():  # the target's own, smaller budget (see the docstring)
@@ -151,7 +152,7 @@ def check(data: bytes) -> dict | None:
     text = render_text.render(report)
     unsafe = TERMINAL_UNSAFE.search(text)
     assert unsafe is None, f"raw control character {unsafe.group(0)!r} in the text report"
-    assert json.loads(render_json.render(report))["schema_version"] == "1"
+    assert json.loads(render_json.render(report))["schema_version"] == SCHEMA_VERSION
     html = render_html.render(report)
     assert html.count("<script") == 1, "a script element besides the report's own"
     md = render_md.render(report)

@@ -7,6 +7,15 @@ def check_expected(report: dict, expected: dict) -> list[str]:
     """Every way the report departs from the expectation, as readable lines (empty = agrees)."""
     problems = []
     verdict = report["verdict"]
+    if "status" not in expected:
+        problems.append("expected.json states no `status` (build-failed, cache-ineffective, healthy, "
+                        "nothing-recognised)")
+    elif verdict["status"] != expected["status"]:
+        problems.append(f"status {verdict['status']!r}, expected {expected['status']!r}")
+    if "fix_plan_first" in expected:
+        first = report["fix_plan"][0]["why"] if report["fix_plan"] else None
+        if first != expected["fix_plan_first"]:
+            problems.append(f"fix plan starts with {first!r}, expected {expected['fix_plan_first']!r}")
     if verdict["root_cause"] != expected.get("root_cause"):
         problems.append(f"root cause {verdict['root_cause']!r}, expected {expected.get('root_cause')!r}")
     if "layer" in expected and verdict["layer"] != expected["layer"]:

@@ -33,7 +33,7 @@ def test_same_input_gives_byte_identical_json():
     first = run("analyze", str(SEED), "--format", "json").stdout_bytes
     second = run("analyze", str(SEED), "--format", "json").stdout_bytes
     assert first == second
-    assert b'"schema_version": "1"' in first
+    assert b'"schema_version": "2"' in first
 
 
 def test_fail_on_root_cause_exits_1_when_a_root_cause_is_found():
@@ -47,9 +47,9 @@ def test_fail_on_root_cause_exits_0_for_a_healthy_build(tmp_path: Path):
         "Cache misses                          6\nVersion (client)                0.16.0\n", encoding="utf-8")
     result = run("analyze", str(tmp_path), "--fail-on", "root-cause", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["verdict"] == {
-        "layer": "none", "root_cause": None,
-        "summary": "The artifacts show a healthy build: no failure was found."}
+    verdict = json.loads(result.stdout)["verdict"]
+    assert (verdict["status"], verdict["layer"], verdict["root_cause"]) == ("healthy", "none", None)
+    assert verdict["summary"] == "No failure was found, and the cache works: 6 hits, 6 misses."
 
 
 def test_nothing_readable_exits_2_with_one_line(tmp_path: Path):
@@ -88,3 +88,57 @@ def test_output_file_is_written(tmp_path: Path):
 def test_every_command_has_help_with_an_example():
     for name, command in main.commands.items():
         assert command.help and "Example" in command.help, f"{name} has no help with an example"
+
+
+def test_inputs_from_two_machines_are_refused_with_a_pointer_to_batch(tmp_path: Path):
+    ci = SAMPLES / "seed-ci-s3-imdsv1" / "bundle"
+    for args in ([str(SEED), str(ci)], [str(_two_machines_in_one_folder(tmp_path, ci))]):
+        result = run("analyze", *args)
+        assert result.exit_code == 2
+        assert len(result.stderr.splitlines()) == 1
+        assert "DESKTOP-7Q2M4KD" in result.stderr and "ci-runner-7f3a" in result.stderr
+        assert "windows" in result.stderr and "batch" in result.stderr
+
+
+def _two_machines_in_one_folder(tmp_path: Path, ci: Path) -> Path:
+    import shutil
+
+    shutil.copytree(SEED, tmp_path / "two" / "win")
+    shutil.copytree(ci, tmp_path / "two" / "ci")
+    return tmp_path / "two"
+
+
+def test_pieces_of_one_machine_are_analyzed_together():
+    bundle = SAMPLES / "s3-access-denied" / "bundle"
+    result = run("analyze", str(bundle / "cargo-build.txt"), str(bundle / "ss.txt"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["verdict"]["root_cause"] == "remote-access-denied"
+
+
+@pytest.mark.parametrize(("gate", "code"), [("root-cause", 1), ("cache-ineffective", 1), ("build-failed", 0),
+                                            ("build-failed|cache-ineffective", 1), ("build-failed,root-cause", 1)])
+def test_fail_on_asks_either_question(gate: str, code: int):
+    assert run("analyze", str(SAMPLES / "seed-ci-s3-imdsv1" / "bundle"), "--fail-on", gate).exit_code == code
+
+
+def test_fail_on_build_failed_catches_a_failure_with_no_root_cause_in_the_bundle():
+    bundle = Path(__file__).resolve().parent / "diagnose" / "cases" / "stop-server-failed" / "bundle"
+    assert run("analyze", str(bundle), "--fail-on", "root-cause").exit_code == 0
+    assert run("analyze", str(bundle), "--fail-on", "build-failed").exit_code == 1
+
+
+def test_an_unknown_gate_is_a_usage_error():
+    result = run("analyze", str(SEED), "--fail-on", "slow")
+    assert result.exit_code == 2 and "root-cause, build-failed, cache-ineffective" in result.output
+
+
+@pytest.mark.parametrize(("name", "start"), [("report.html", "<!DOCTYPE html>"), ("report.json", "{"),
+                                             ("report.md", "## sccache-forensics")])
+def test_the_output_suffix_picks_the_format(tmp_path: Path, name: str, start: str):
+    assert run("analyze", str(SEED), "-o", str(tmp_path / name)).exit_code == 0
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
+
+
+def test_an_explicit_format_wins_over_the_suffix(tmp_path: Path):
+    assert run("analyze", str(SEED), "-o", str(tmp_path / "r.html"), "--format", "md").exit_code == 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("## sccache-forensics")

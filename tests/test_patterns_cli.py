@@ -36,7 +36,8 @@ def test_list_json():
 def test_show_prints_ruff_style_sections():
     result = run("show", "server-startup-timeout")
     assert result.exit_code == 0
-    for heading in ("## What it detects", "## Why builds fail", "## Fix", "## Examples", "## References"):
+    for heading in ("## What it detects", "## Why builds fail", "## Fix", "## Causes", "## Indication",
+                    "## References"):
         assert heading in result.output
     assert "```sh" in result.output and "```powershell" in result.output
     assert "server_startup_timeout_ms = 60000" in result.output
@@ -52,7 +53,17 @@ def test_show_json_lists_every_variant():
 def test_show_rule_only_id_explains_itself():
     result = run("show", "storage-check-slow")
     assert result.exit_code == 0
-    assert "No line signature" in result.output
+    assert "## Detected by rules\n  startup-timing" in result.output
+    assert "server_startup_timeout_ms = 60000" in result.output  # its fix, in both shells
+    assert "```powershell" in result.output
+
+
+def test_show_prints_the_fix_of_every_id():
+    for finding_id in LIBRARY.ids():
+        result = run("show", finding_id)
+        fix = LIBRARY.definitions[finding_id].doc.fix
+        assert result.exit_code == 0 and "## Fix" in result.output
+        assert fix.text.strip() in result.output and fix.sh.strip() in result.output, finding_id
 
 
 def test_show_unknown_id_exits_2_with_one_line():
@@ -65,7 +76,7 @@ def test_show_unknown_id_exits_2_with_one_line():
 def test_test_builtin_library():
     result = run("test", "--format", "json")
     body = json.loads(result.output)
-    assert body["patterns"] == len(LIBRARY)
+    assert body["patterns"] == len(LIBRARY.patterns)
     assert body["examples"] > len(LIBRARY)
     sample_folders_exist = all((samples_dir(builtin_dir()) / s).is_dir() for p in LIBRARY.patterns for s in p.samples)
     if sample_folders_exist:
@@ -85,8 +96,8 @@ def test_test_dir_reports_all_problems_and_exits_1(tmp_path: Path):
     lines = result.output.splitlines()
     assert any(line.endswith("ipc-broken.toml: default_role: 'culprit' is not one of: root-cause, contributing, symptom, benign")
                for line in lines)
-    assert any("unhandled-compile-passthrough.toml: match[0].regex:" in line for line in lines)
-    assert any("unhandled-compile-passthrough.toml: examples.match[0]:" in line for line in lines)
+    assert any("unhandled-compile-passthrough.toml: indication[0].match[0].regex:" in line for line in lines)
+    assert any("unhandled-compile-passthrough.toml: indication[0].examples.match[0]:" in line for line in lines)
     assert "Traceback" not in result.output
 
 

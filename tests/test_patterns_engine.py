@@ -17,14 +17,17 @@ LIBRARY = load_library()
 GOOD = """
 id = "{id}"
 title = "A user signature"
-status = "test"
+group = "startup"
 layer = "cache-wrapper"
 default_role = "symptom"
 severity = "warning"
+status = "test"
 applies_to = ["sccache-log"]
+meaning = "a widget broke"
+typical_evidence = "widget gear broke"
 {extra}
-[[match]]
-regex = 'widget (?P<part>\\w+) broke'
+[causality]
+root_cause = "fallback"
 
 [doc]
 what_it_detects = "a broken widget"
@@ -32,29 +35,38 @@ why_builds_fail = "widgets matter"
 [doc.fix]
 text = "mend it"
 
-[examples]
+[[indication]]
+
+[[indication.match]]
+regex = 'widget (?P<part>\\w+) broke'
+
+[indication.examples]
 match = ["widget gear broke"]
 no_match = ["widget fine"]
 """
 
 BROKEN = {
-    "server-startup-timeout.bad-regex.toml": GOOD.format(id="server-startup-timeout", extra="").replace(
+    "server-startup-timeout.toml": GOOD.format(id="server-startup-timeout", extra="").replace(
         "regex = 'widget (?P<part>\\w+) broke'", "regex = 'widget (?P<part>\\w+ broke'"),
-    "ipc-broken.bad-role.toml": GOOD.format(id="ipc-broken", extra="").replace('"symptom"', '"culprit"'),
-    "ipc-broken.unexercised.toml": GOOD.format(id="ipc-broken", extra="") + "\n[[match]]\nregex = 'never seen'\n",
-    "ipc-broken.noisy.toml": GOOD.format(id="ipc-broken", extra="").replace('no_match = ["widget fine"]',
-                                                                             'no_match = ["widget cog broke"]'),
-    "ipc-broken.nodoc.toml": GOOD.format(id="ipc-broken", extra="").replace('why_builds_fail = "widgets matter"\n', ""),
+    "ipc-broken.toml": GOOD.format(id="ipc-broken", extra="").replace('"symptom"', '"culprit"'),
+    "stop-server-failed.toml": GOOD.format(id="stop-server-failed", extra="")
+    + "\n[[indication.match]]\nregex = 'never seen'\n",
+    "server-not-running.toml": GOOD.format(id="server-not-running", extra="").replace(
+        'no_match = ["widget fine"]', 'no_match = ["widget cog broke"]'),
+    "daemon-not-listening.toml": GOOD.format(id="daemon-not-listening", extra="").replace(
+        'why_builds_fail = "widgets matter"\n', ""),
     "not-a-real-id.toml": GOOD.format(id="not-a-real-id", extra=""),
+    "wrong-name.toml": GOOD.format(id="ipc-broken", extra=""),
 }
 
 EXPECTED = {
-    ("server-startup-timeout.bad-regex.toml", "match[0].regex"),
-    ("ipc-broken.bad-role.toml", "default_role"),
-    ("ipc-broken.unexercised.toml", "match[1].regex"),
-    ("ipc-broken.noisy.toml", "examples.no_match[0]"),
-    ("ipc-broken.nodoc.toml", "doc.why_builds_fail"),
+    ("server-startup-timeout.toml", "indication[0].match[0].regex"),
+    ("ipc-broken.toml", "default_role"),
+    ("stop-server-failed.toml", "indication[0].match[1].regex"),
+    ("server-not-running.toml", "indication[0].examples.no_match[0]"),
+    ("daemon-not-listening.toml", "doc.why_builds_fail"),
     ("not-a-real-id.toml", "id"),
+    ("wrong-name.toml", "id"),
 }
 
 
@@ -86,9 +98,10 @@ def test_bad_toml_is_an_error_not_a_traceback(tmp_path):
 
 
 def test_literal_must_be_in_every_matching_example(tmp_path):
-    text = GOOD.format(id="ipc-broken", extra="").replace("[[match]]\n", '[[match]]\nliteral = "gizmo"\n')
+    text = GOOD.format(id="ipc-broken", extra="").replace("[[indication.match]]\n",
+                                                          '[[indication.match]]\nliteral = "gizmo"\n')
     _, errors = load_directory(write(tmp_path / "u", {"ipc-broken.toml": text}))
-    assert [e.key for e in errors] == ["match[0].literal"]
+    assert [e.key for e in errors] == ["indication[0].match[0].literal"]
 
 
 def test_stable_needs_samples_and_unknown_kind_is_named(tmp_path):
@@ -140,7 +153,7 @@ def test_both_finders_agree():
 
 
 def test_in_loop_library_matches_like_the_default():
-    slow = Library(LIBRARY.patterns, finder=in_loop_finder(LIBRARY.literals()))
+    slow = Library(LIBRARY.definitions.values(), finder=in_loop_finder(LIBRARY.literals()))
     for record in all_example_records()[::5]:
         assert slow.match(record) == LIBRARY.match(record)
 
@@ -243,3 +256,10 @@ def test_captures_imds_port_and_env_setting():
                     "aws-imds-credentials")["port"] == "80"
     got = captures("env", "SCCACHE_STARTUP_TIMEOUT        60", "setting-ignored")
     assert got == {"name": "SCCACHE_STARTUP_TIMEOUT", "value": "60"}
+
+
+def test_a_file_of_the_earlier_format_says_how_to_convert_it(tmp_path):
+    old = (GOOD.format(id="ipc-broken", extra="").replace("[[indication]]\n", "")
+           .replace("[[indication.match]]", "[[match]]").replace("[indication.examples]", "[examples]"))
+    _, errors = load_directory(write(tmp_path / "u", {"ipc-broken.toml": old}))
+    assert any(e.key == "match" and "[[indication]]" in e.message for e in errors)

@@ -139,9 +139,10 @@ def _manifest(path: Path) -> list[tuple[str, Path, str]]:
 
 
 def _unique(found: list[tuple[str, Path | str, str]]) -> list[BundleRef]:
-    seen_paths: set[Path] = set()
+    seen_paths: set[Path | str] = set()
     entries = []
     for plain, path, parent in found:
+        key: Path | str
         if isinstance(path, str):  # a URL
             key = path
         else:

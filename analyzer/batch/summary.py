@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from analyzer.batch.miss_groups import miss_groups
 from analyzer.textnum import parse_uint
 from analyzer.timefmt import parse_iso
 
@@ -67,6 +68,7 @@ class Summary:
     findings: list[str]
     cooccurrence: list[list[int]]
     failed: list[dict[str, Any]]
+    by_miss_reason: list = field(default_factory=list)  # analyzer/batch/miss_groups.py
 
 
 def summarise(rows: list[dict[str, Any]]) -> Summary:
@@ -90,6 +92,7 @@ def summarise(rows: list[dict[str, Any]]) -> Summary:
         breakdowns=[_crosstab(good, column, title, order) for column, title in BREAKDOWNS],
         **_cooccurrence(good),
         failed=[{"bundle": r["bundle"], "error": r["error"], "path": r.get("path")} for r in failed],
+        by_miss_reason=miss_groups(good),
     )
 
 
@@ -143,7 +146,7 @@ def _version_key(text: str) -> tuple:
 
 def _moment(stamp: str | None) -> tuple[datetime, str] | None:
     moment = parse_iso(stamp)
-    if moment is None:
+    if moment is None or stamp is None:
         return None
     if moment.tzinfo is None:  # a capture time without zone: take it as UTC, like the timeline does
         moment = moment.replace(tzinfo=UTC)

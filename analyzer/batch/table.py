@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from analyzer.batch.cache_columns import COLUMNS as CACHE_COLUMNS
 from analyzer.outfile import replacing, write_atomic
 
 # (column, kind): str | float | int | list — the order is the files' column order.
@@ -29,6 +30,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("confidence", "float"),
     ("findings", "list"),
     ("error", "str"),
+    ("status", "str"),
+    ("cache", "str"),
     ("unexplained", "int"),
     ("first_time", "str"),
     ("last_time", "str"),
@@ -36,6 +39,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("path", "str"),
     ("report", "str"),
     ("duration_ms", "int"),
+    *CACHE_COLUMNS,  # hit rate and misses where the bundle shows them (cache_columns.py)
 )
 NAMES = tuple(name for name, _ in COLUMNS)
 VOLATILE = ("duration_ms",)

@@ -19,6 +19,7 @@ from typing import Any
 
 from analyzer.analysis import Analysis, analyze, load_knowledge, unreadable_reason
 from analyzer.batch import remote
+from analyzer.batch.cache_columns import cache_columns
 from analyzer.batch.hashing import content_hash
 from analyzer.batch.inputs import promised_kind
 from analyzer.batch.templates import MAX_LINE, mask_line
@@ -72,7 +73,7 @@ def process(task: Task, settings: Settings) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         source = remote.RemoteBundle(path) if remote.is_url(path) else path
-        digest = source.fingerprint() if remote.is_url(path) else content_hash(path)
+        digest = source.fingerprint() if isinstance(source, remote.RemoteBundle) else content_hash(path)
     except (OSError, remote.RemoteError) as error:
         reason = str(error) if isinstance(error, remote.RemoteError) else error.strerror or error
         return failed_result(task, f"cannot read the bundle: {reason}", final=True, started=started)
@@ -130,9 +131,10 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
         "os": _text(facts.get("os")),
         "sccache_version": _text(facts.get("sccache_version")),
         "backend": _text(facts.get("backend")),
+        "status": verdict_status(rep),
+        "cache": (rep.get("cache") or {}).get("state"),
         "layer": verdict["layer"],
         "root_cause": verdict["root_cause"],
-        "status": verdict_status(rep),  # not a table column (yet): the fleet page and fleet.prom read it
         "confidence": root["confidence"] if root else None,
         "findings": sorted({f["id"] for f in rep["findings"]}),
         "error": None,
@@ -142,6 +144,7 @@ def row_for(result: Analysis, bundle_id: str, path: str, digest: str | None, rep
         "hash": digest,
         "path": path,
         "report": report,
+        **cache_columns(rep),
     }
 
 
@@ -150,7 +153,7 @@ def failed_result(task: Task, error: str, digest: str | None = None, final: bool
     """The result of a bundle that could not be analyzed. Not `final` (the default): the next run
     tries it again. `started`: when the worker took it up (None when the worker is gone)."""
     bundle_id, path, _name, _known = task
-    row = {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
+    row: dict[str, Any] = {"bundle": bundle_id, "host": None, "os": None, "sccache_version": None, "backend": None,
            "layer": None, "root_cause": None, "confidence": None, "findings": [], "error": error[:MAX_ERROR],
            "unexplained": None, "first_time": None, "last_time": None, "hash": digest, "path": path,
            "report": None, "duration_ms": None if started is None else _elapsed_ms(started)}
@@ -195,8 +198,9 @@ def _host_from_env(result: Analysis) -> str | None:
             continue
         for record in artifact.records:
             name = (record.get("name") or "").upper()
-            if name in HOST_VARIABLES and record.get("value") and name not in found:
-                found[name] = record.get("value")
+            value = record.get("value")
+            if name in HOST_VARIABLES and value and name not in found:
+                found[name] = str(value)
     return next((found[name] for name in HOST_VARIABLES if name in found), None)
 
 

@@ -43,13 +43,14 @@ $Layout = [ordered]@{
     SccacheVersion = 'sccache-version.txt'
     StatsJson      = 'sccache-stats.json'
     StatsText      = 'sccache-stats.txt'
+    DistStatus     = 'sccache-dist-status.txt'
     RunOutput      = 'run-output.txt'
     RunLog         = 'run-sccache-error.log'
 }
 $Copies = 'files'
 
 # Variables worth handing over (-match is case-insensitive).
-$RelevantEnv = '^(SCCACHE_[A-Z0-9_]*|RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|CARGO_[A-Z0-9_]*|RUSTUP_[A-Z0-9_]*|[A-Z0-9_]*_PROXY|AWS_[A-Z0-9_]*|ALIBABA_[A-Z0-9_]*|GOOGLE_[A-Z0-9_]*|AZURE_[A-Z0-9_]*|CC|CXX|CMAKE_[A-Z0-9_]*_COMPILER_LAUNCHER|PATH|HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_CONFIG_HOME|XDG_CACHE_HOME|TMPDIR|TEMP|TMP|CI|GITHUB_(ACTIONS|SERVER_URL|REPOSITORY|RUN_ID|RUN_ATTEMPT|JOB|WORKFLOW)|RUNNER_(OS|ARCH|NAME|ENVIRONMENT)|IMAGEOS|IMAGEVERSION|ACTIONS_[A-Z0-9_]*|GITLAB_CI|CI_(SERVER_URL|PROJECT_PATH|PIPELINE_URL|JOB_[A-Z0-9_]*|RUNNER_[A-Z0-9_]*)|TF_BUILD|AGENT_(OS|OSARCHITECTURE|NAME|MACHINENAME)|SYSTEM_(COLLECTIONURI|TEAMPROJECT|JOBID|ACCESSTOKEN)|BUILD_BUILDID|BUILDKITE|BUILDKITE_(BUILD_URL|JOB_ID|AGENT_NAME|AGENT_META_DATA_[A-Z0-9_]*|PIPELINE_SLUG|AGENT_ACCESS_TOKEN)|JENKINS_URL|BUILD_URL|JOB_NAME|NODE_NAME|NODE_LABELS|HOSTNAME|COMPUTERNAME)$'
+$RelevantEnv = '^(SCCACHE_[A-Z0-9_]*|RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|CARGO_[A-Z0-9_]*|RUSTUP_[A-Z0-9_]*|[A-Z0-9_]*_PROXY|AWS_[A-Z0-9_]*|ALIBABA_[A-Z0-9_]*|GOOGLE_[A-Z0-9_]*|AZURE_[A-Z0-9_]*|CC|CXX|CMAKE_[A-Z0-9_]*_COMPILER_LAUNCHER|CMAKE_GENERATOR|PATH|HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_CONFIG_HOME|XDG_CACHE_HOME|TMPDIR|TEMP|TMP|CI|GITHUB_(ACTIONS|SERVER_URL|REPOSITORY|RUN_ID|RUN_ATTEMPT|JOB|WORKFLOW)|RUNNER_(OS|ARCH|NAME|ENVIRONMENT)|IMAGEOS|IMAGEVERSION|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_SERVICE_V2|GITLAB_CI|CI_(SERVER_URL|PROJECT_PATH|PIPELINE_URL|JOB_[A-Z0-9_]*|RUNNER_[A-Z0-9_]*)|TF_BUILD|AGENT_(OS|OSARCHITECTURE|NAME|MACHINENAME)|SYSTEM_(COLLECTIONURI|TEAMPROJECT|JOBID|ACCESSTOKEN)|BUILD_BUILDID|BUILDKITE|BUILDKITE_(BUILD_URL|JOB_ID|AGENT_NAME|AGENT_META_DATA_[A-Z0-9_]*|PIPELINE_SLUG|AGENT_ACCESS_TOKEN)|JENKINS_URL|BUILD_URL|JOB_NAME|NODE_NAME|NODE_LABELS|HOSTNAME|COMPUTERNAME)$'
 
 # ---- redaction: the same rules, word for word, as collect.sh ---------------------------------
 # A name holding one of SecretWords (any case) and not ending in BenignEnd has its value
@@ -414,8 +415,36 @@ try {
 
     # 5. sccache's statistics (without SCCACHE_LOG, so no client debug lines mix into them)
     $quiet = @{ SCCACHE_LOG = $null }
+    # Both calls share one deadline: a foreign listener on the port leaves each call waiting.
+    $statsDeadline = 10
+    $savedTimeout = $Timeout
+    $Timeout = [Math]::Min($Timeout, $statsDeadline)
+    $statsClock = [System.Diagnostics.Stopwatch]::StartNew()
     Save-Capture $Layout.StatsJson "$Sccache --show-stats --stats-format=json" $Sccache '--show-stats --stats-format=json' $quiet
-    Save-Capture $Layout.StatsText "$Sccache --show-stats" $Sccache '--show-stats' $quiet
+    $last = $script:Entries[$script:Entries.Count - 1]
+    $left = [int][Math]::Floor($Timeout - $statsClock.Elapsed.TotalSeconds)
+    if ($last.error -and "$($last.error)".StartsWith('timed out')) {
+        Add-Entry -Path $Layout.StatsText -Command "$Sccache --show-stats" -ExitStatus $null -Bytes $null `
+            -Problem "skipped: ``$Sccache --show-stats --stats-format=json`` got no answer within the stats deadline"
+    } elseif ($left -lt 1) {
+        Add-Entry -Path $Layout.StatsText -Command "$Sccache --show-stats" -ExitStatus $null -Bytes $null `
+            -Problem "skipped: the $statsDeadline s stats deadline was spent"
+    } else {
+        $Timeout = $left
+        Save-Capture $Layout.StatsText "$Sccache --show-stats" $Sccache '--show-stats' $quiet
+    }
+    $Timeout = $savedTimeout
+    # sccache-dist as the client sees it, from a running server only (--dist-status would start one)
+    $distPort = if ($env:SCCACHE_SERVER_PORT) { $env:SCCACHE_SERVER_PORT } else { '4226' }
+    $socketsFile = Join-Path $Bundle $Layout.Sockets
+    $listening = (Test-Path -LiteralPath $socketsFile) -and
+        [bool](Select-String -LiteralPath $socketsFile -Pattern "[:.]$distPort\s.*LISTEN" -Quiet)
+    if ($listening) {
+        Save-Capture $Layout.DistStatus "$Sccache --dist-status" $Sccache '--dist-status' $quiet
+    } else {
+        Add-Entry -Path $Layout.DistStatus -Command "$Sccache --dist-status" -ExitStatus $null `
+            -Note 'skipped: no sccache server listens on its port, and --dist-status would start one' -Bytes $null
+    }
 
     # 6. the reproduction
     if ($Run) {

@@ -28,12 +28,13 @@ F_CARGO_VERSION=cargo-V.txt
 F_SCCACHE_VERSION=sccache-version.txt
 F_STATS_JSON=sccache-stats.json
 F_STATS_TEXT=sccache-stats.txt
+F_DIST_STATUS=sccache-dist-status.txt
 F_RUN_OUTPUT=run-output.txt
 F_RUN_LOG=run-sccache-error.log
 COPIES=files
 
 # Variables worth handing over (matched case-insensitively against the whole name).
-RELEVANT_ENV='^(SCCACHE_[A-Z0-9_]*|RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|CARGO_[A-Z0-9_]*|RUSTUP_[A-Z0-9_]*|[A-Z0-9_]*_PROXY|AWS_[A-Z0-9_]*|ALIBABA_[A-Z0-9_]*|GOOGLE_[A-Z0-9_]*|AZURE_[A-Z0-9_]*|CC|CXX|CMAKE_[A-Z0-9_]*_COMPILER_LAUNCHER|PATH|HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_CONFIG_HOME|XDG_CACHE_HOME|TMPDIR|TEMP|TMP|CI|GITHUB_(ACTIONS|SERVER_URL|REPOSITORY|RUN_ID|RUN_ATTEMPT|JOB|WORKFLOW)|RUNNER_(OS|ARCH|NAME|ENVIRONMENT)|IMAGEOS|IMAGEVERSION|ACTIONS_[A-Z0-9_]*|GITLAB_CI|CI_(SERVER_URL|PROJECT_PATH|PIPELINE_URL|JOB_[A-Z0-9_]*|RUNNER_[A-Z0-9_]*)|TF_BUILD|AGENT_(OS|OSARCHITECTURE|NAME|MACHINENAME)|SYSTEM_(COLLECTIONURI|TEAMPROJECT|JOBID|ACCESSTOKEN)|BUILD_BUILDID|BUILDKITE|BUILDKITE_(BUILD_URL|JOB_ID|AGENT_NAME|AGENT_META_DATA_[A-Z0-9_]*|PIPELINE_SLUG|AGENT_ACCESS_TOKEN)|JENKINS_URL|BUILD_URL|JOB_NAME|NODE_NAME|NODE_LABELS|HOSTNAME|COMPUTERNAME)$'
+RELEVANT_ENV='^(SCCACHE_[A-Z0-9_]*|RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|CARGO_[A-Z0-9_]*|RUSTUP_[A-Z0-9_]*|[A-Z0-9_]*_PROXY|AWS_[A-Z0-9_]*|ALIBABA_[A-Z0-9_]*|GOOGLE_[A-Z0-9_]*|AZURE_[A-Z0-9_]*|CC|CXX|CMAKE_[A-Z0-9_]*_COMPILER_LAUNCHER|CMAKE_GENERATOR|PATH|HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_CONFIG_HOME|XDG_CACHE_HOME|TMPDIR|TEMP|TMP|CI|GITHUB_(ACTIONS|SERVER_URL|REPOSITORY|RUN_ID|RUN_ATTEMPT|JOB|WORKFLOW)|RUNNER_(OS|ARCH|NAME|ENVIRONMENT)|IMAGEOS|IMAGEVERSION|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_SERVICE_V2|GITLAB_CI|CI_(SERVER_URL|PROJECT_PATH|PIPELINE_URL|JOB_[A-Z0-9_]*|RUNNER_[A-Z0-9_]*)|TF_BUILD|AGENT_(OS|OSARCHITECTURE|NAME|MACHINENAME)|SYSTEM_(COLLECTIONURI|TEAMPROJECT|JOBID|ACCESSTOKEN)|BUILD_BUILDID|BUILDKITE|BUILDKITE_(BUILD_URL|JOB_ID|AGENT_NAME|AGENT_META_DATA_[A-Z0-9_]*|PIPELINE_SLUG|AGENT_ACCESS_TOKEN)|JENKINS_URL|BUILD_URL|JOB_NAME|NODE_NAME|NODE_LABELS|HOSTNAME|COMPUTERNAME)$'
 
 # ---- redaction: the same rules, word for word, as collect.ps1 --------------------------------
 # A name holding one of SECRET_WORDS (any case) and not ending in BENIGN_END has its value
@@ -65,6 +66,7 @@ PROJECT=.
 RUN=
 LABEL=
 TIMEOUT=30
+STATS_DEADLINE=10   # seconds for both --show-stats calls together (a foreign listener on the port hangs them)
 RUN_TIMEOUT=1800
 START_DIR=$(pwd -P) || fail "cannot read the current folder"
 LOGS_FILE=
@@ -410,8 +412,31 @@ fi
 
 # 5. sccache's statistics (without SCCACHE_LOG, so no client debug lines mix into them)
 unset SCCACHE_LOG
+s_saved=$TIMEOUT
+[ "$STATS_DEADLINE" -lt "$TIMEOUT" ] && TIMEOUT=$STATS_DEADLINE
+s_timeout=$TIMEOUT
 capture "$F_STATS_JSON" "$SCCACHE --show-stats --stats-format=json" "$SCCACHE" --show-stats --stats-format=json
-capture "$F_STATS_TEXT" "$SCCACHE --show-stats" "$SCCACHE" --show-stats
+s_left=$((s_timeout - B_MS / 1000))
+case $B_ERROR in
+    "timed out"*)
+        entry "$F_STATS_TEXT" "$SCCACHE --show-stats" "" 0 \
+            "skipped: \`$SCCACHE --show-stats --stats-format=json\` got no answer within the stats deadline" "" "" "" ;;
+    *)
+        if [ "$s_left" -lt 1 ]; then
+            entry "$F_STATS_TEXT" "$SCCACHE --show-stats" "" 0 "skipped: the ${STATS_DEADLINE} s stats deadline was spent" "" "" ""
+        else
+            TIMEOUT=$s_left
+            capture "$F_STATS_TEXT" "$SCCACHE --show-stats" "$SCCACHE" --show-stats
+        fi ;;
+esac
+TIMEOUT=$s_saved
+# sccache-dist as the client sees it, from a running server only (--dist-status would start one)
+DIST_PORT=${SCCACHE_SERVER_PORT:-4226}
+if [ -s "$BUNDLE/$F_SOCKETS" ] && LC_ALL=C grep -Eq "LISTEN.*[:.]${DIST_PORT}[[:space:]]|[:.]${DIST_PORT}[[:space:]].*LISTEN" "$BUNDLE/$F_SOCKETS"; then
+    capture "$F_DIST_STATUS" "$SCCACHE --dist-status" "$SCCACHE" --dist-status
+else
+    entry "$F_DIST_STATUS" "$SCCACHE --dist-status" "" 0 "" "" "skipped: no sccache server listens on its port, and --dist-status would start one" ""
+fi
 
 # 6. the reproduction
 if [ -n "$RUN" ]; then

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -25,6 +26,9 @@ from analyzer.collect.output import ZipOutput
 from analyzer.collect.scrub import Scrubber
 
 MAX_COPY = 32 * 1024 * 1024  # bytes kept of one copied file (the end of a long log)
+# Both `--show-stats` calls share this many seconds: a port held by a foreign listener (or a hung
+# server) makes every stats call wait, and a collector that waits twice is closed by impatient users.
+STATS_DEADLINE = 10.0
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Options:
     label: str | None = None
     timeout: float = 30.0
     run_timeout: float = 1800.0
+    stats_deadline: float = STATS_DEADLINE
 
 
 @dataclass
@@ -48,6 +53,25 @@ class Result:
 
 class CollectError(Exception):
     """A collection that cannot even start (bad project folder, unwritable output)."""
+
+
+SKIPPED_DIST_STATUS = "skipped: no sccache server listens on its port, and --dist-status would start one"
+DEFAULT_SERVER_PORT = 4226
+
+
+def server_listening(env: dict[str, str], timeout: float = 1.0) -> bool:
+    """Whether an sccache server (or anything) listens on the port the client would use."""
+    try:
+        port = int(env.get("SCCACHE_SERVER_PORT", "").strip() or DEFAULT_SERVER_PORT)
+    except ValueError:
+        return False
+    if not 0 < port < 65536:
+        return False
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def default_output(host: str, captured_at: str) -> str:
@@ -108,8 +132,8 @@ class _Collection:
         for source in sources.logs(self.env, self.options.logs):
             self.copy(source)
         quiet = {k: v for k, v in self.env.items() if k != "SCCACHE_LOG"}  # no client debug lines in tables
-        for key, cmd in commands.stats(self.sccache).items():
-            self.command(key, [cmd], base_env=quiet)
+        self.stats()
+        self.dist_status(quiet, running=server_listening(self.env))
         if self.options.run:
             self.reproduce(self.options.run)
 
@@ -126,17 +150,45 @@ class _Collection:
         self.write(Entry(layout.FILES["env"], None, None, runner.elapsed_ms(started),
                          note="relevant variables only"), data)
 
-    def command(self, key: str, alternatives: list[commands.Command], base_env: dict[str, str] | None = None) -> None:
+    def stats(self) -> None:
+        """Both stats calls within one deadline; once one goes unanswered, the next is not tried."""
+        quiet = {k: v for k, v in self.env.items() if k != "SCCACHE_LOG"}  # no client debug lines in tables
+        deadline = time.monotonic() + self.options.stats_deadline
+        unanswered = None
+        for key, cmd in commands.stats(self.sccache).items():
+            left = deadline - time.monotonic()
+            if unanswered or left < 0.5:
+                why = unanswered or f"the {self.options.stats_deadline:g} s stats deadline was spent"
+                self.write(Entry(layout.FILES[key], cmd.shown, None, 0, f"skipped: {why}"), None)
+                continue
+            outcome = self.command(key, [cmd], base_env=quiet, timeout=min(left, self.options.timeout))
+            if outcome is not None and (outcome.error or "").startswith("timed out"):
+                unanswered = f"`{cmd.shown}` got no answer within the stats deadline"
+
+    def dist_status(self, env: dict[str, str], running: bool) -> None:
+        """The client's view of sccache-dist, from a running server only (no server is started)."""
+        if running:
+            self.command("dist_status", [commands.dist_status(self.sccache)], base_env=env)
+            return
+        cmd = commands.dist_status(self.sccache)
+        self.write(Entry(layout.FILES["dist_status"], cmd.shown, None, 0,
+                         note=SKIPPED_DIST_STATUS), None)
+
+    def command(self, key: str, alternatives: list[commands.Command], base_env: dict[str, str] | None = None,
+                timeout: float | None = None) -> runner.Outcome | None:
         outcome = None
         for cmd in alternatives:
             env = {**(base_env or self.env), **cmd.env}
-            outcome = runner.run(cmd.argv, env=env, cwd=str(self.project), timeout=self.options.timeout,
+            outcome = runner.run(cmd.argv, env=env, cwd=str(self.project), timeout=timeout or self.options.timeout,
                                  shown=cmd.shown)
             if not (outcome.error or "").startswith("not found"):
                 break
+        if outcome is None:  # no way to run it on this machine
+            return None
         entry = Entry(layout.FILES[key], outcome.command, outcome.exit_status, outcome.duration_ms,
                       outcome.error, note=outcome.note)
         self.write(entry, self.scrub.data(outcome.output) if outcome.output else None)
+        return outcome
 
     def copy(self, source: sources.Source) -> None:
         path = sources.absolute(source.path)

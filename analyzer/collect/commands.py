@@ -57,3 +57,8 @@ def stats(sccache: str) -> dict[str, Command]:
                               f"{sccache} --show-stats --stats-format=json"),
         "stats_text": Command([sccache, "--show-stats"], f"{sccache} --show-stats"),
     }
+
+
+def dist_status(sccache: str) -> Command:
+    """Asked only of a server that is already running: `--dist-status` would start one."""
+    return Command([sccache, "--dist-status"], f"{sccache} --dist-status")

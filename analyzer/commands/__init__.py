@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-COMMAND_MODULES = ("inspect", "analyze", "patterns", "batch", "collect")
+COMMAND_MODULES = ("inspect", "analyze", "compare", "patterns", "batch", "collect")
 
 
 def register_all(group: click.Group) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -50,7 +51,7 @@ def command(inputs: tuple[str, ...], outdir: str, engine: str, scheduler: str | 
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler is for --engine dask")
-    options = BatchOptions(list(inputs), outdir, engine=engine, scheduler=scheduler, jobs=jobs, force=force,
+    options = BatchOptions(list(inputs), Path(outdir), engine=engine, scheduler=scheduler, jobs=jobs, force=force,
                            timeout=timeout, pattern_dirs=pattern_dirs, redact=not no_redact)
     try:
         result = run_batch(options)

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 import orjson
 
-from analyzer import taxonomy
 from analyzer.commands.options import output_options, write_output
 from analyzer.patterns import (
+    Definition,
     Library,
     Pattern,
     builtin_dir,
@@ -29,7 +29,7 @@ patterns_dir_option = click.option(
 
 @click.group("patterns")
 def command() -> None:
-    """Browse and check the signature library (patterns/*.toml).
+    """Browse and check the knowledge of every finding ID (patterns/<id>.toml).
 
     \b
     Examples:
@@ -44,7 +44,9 @@ def command() -> None:
 @patterns_dir_option
 @output_options(("text", "json"))
 def list_command(extra_dirs: tuple[Path, ...], fmt: str, output: str) -> None:
-    """List every signature: id, status, layer, default role, title.
+    """List every finding ID: id, status, layer, default role, how it is detected, title.
+
+    IDs that only correlation rules detect are listed too (detected by `rules`).
 
     \b
     Examples:
@@ -52,13 +54,13 @@ def list_command(extra_dirs: tuple[Path, ...], fmt: str, output: str) -> None:
       sccache-forensics patterns list --format json
     """
     library = load_library(extra_dirs)
-    rows = [_summary(p) for p in library.patterns]
+    rows = [_summary(d) for d in library.definitions.values()]
     if fmt == "json":
         write_output(orjson.dumps({"patterns": rows}, option=orjson.OPT_INDENT_2) + b"\n", output)
     else:
-        width = max((len(r["signature"]) for r in rows), default=2)
-        lines = [f"{r['signature']:<{width}}  {r['status']:<12} {r['layer']:<13} {r['default_role']:<12} {r['title']}"
-                 for r in rows]
+        width = max((len(r["id"]) for r in rows), default=2)
+        lines = [f"{r['id']:<{width}}  {r['status']:<12} {r['layer']:<13} {r['default_role']:<12} "
+                 f"{_detected_by(r):<14} {r['title']}" for r in rows]
         write_output("\n".join(lines) + "\n", output)
     _warn_errors(library)
 
@@ -68,30 +70,25 @@ def list_command(extra_dirs: tuple[Path, ...], fmt: str, output: str) -> None:
 @patterns_dir_option
 @output_options(("text", "json"))
 def show_command(pattern_id: str, extra_dirs: tuple[Path, ...], fmt: str, output: str) -> None:
-    """Print the documentation of the signatures for ID.
+    """Print everything known about finding ID: docs, fix, causes, indications.
 
     \b
     Examples:
       sccache-forensics patterns show proxy-in-path
-      sccache-forensics patterns show rustc-probe-failed --format json
+      sccache-forensics patterns show storage-check-slow --format json
     """
     library = load_library(extra_dirs)
-    found = library.by_id(pattern_id)
-    entry = taxonomy.load().get(pattern_id)
-    if not found and entry is None:
+    definition = library.definition(pattern_id)
+    if definition is None:
         click.echo(f"sccache-forensics: unknown pattern id {pattern_id!r} (see `sccache-forensics patterns list`)", err=True)
         sys.exit(2)
+    symptom_of = sorted(d.id for d in library.definitions.values() if pattern_id in d.causality.explains)
     if fmt == "json":
-        body = {"id": pattern_id, "signatures": [_details(p) for p in found]}
-        if entry is not None:
-            body["taxonomy"] = {"layer": entry.layer, "title": entry.title}
+        body = {**_definition_details(definition, symptom_of),
+                "signatures": [_details(p) for p in definition.indications]}
         write_output(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", output)
         return
-    if not found:
-        write_output(f"{pattern_id}: {entry.title}\n\nNo line signature: correlation rules detect this "
-                     f"from several sources (usual layer: {entry.layer}).\n", output)
-        return
-    write_output("\n\n".join(_show_text(p) for p in found) + "\n", output)
+    write_output(_show_definition(definition, symptom_of) + "\n", output)
 
 
 @command.command("test")
@@ -108,8 +105,9 @@ def test_command(directory: Path | None, fmt: str, output: str) -> None:
       sccache-forensics patterns test ./my-patterns --format json
     """
     folder = directory or builtin_dir()
-    patterns, errors = load_directory(folder, user=directory is not None)
-    library = Library(patterns)
+    definitions, errors = load_directory(folder, user=directory is not None)
+    library = Library(definitions)
+    patterns = library.patterns
     errors += check_samples(library, samples_dir(folder))
     if (folder / MASKS_FILE).is_file():
         errors += load_masks(folder / MASKS_FILE)[1]
@@ -120,7 +118,8 @@ def test_command(directory: Path | None, fmt: str, output: str) -> None:
         write_output(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", output)
     else:
         lines = [str(e) for e in errors]
-        lines.append(f"{len(patterns)} signatures, {examples} examples, {len(errors)} problems")
+        lines.append(f"{len(definitions)} definitions, {len(patterns)} signatures, {examples} examples, "
+                     f"{len(errors)} problems")
         write_output("\n".join(lines) + "\n", output)
     sys.exit(1 if errors else 0)
 
@@ -153,34 +152,76 @@ def literals_command(extra_dirs: tuple[Path, ...], kind: str | None, output: str
     _warn_errors(library)
 
 
-def _summary(pattern: Pattern) -> dict:
-    return {"id": pattern.id, "signature": pattern.name, "status": pattern.status, "layer": pattern.layer,
-            "default_role": pattern.default_role, "severity": pattern.severity, "title": pattern.title}
+def _summary(definition: Definition) -> dict:
+    return {"id": definition.id, "status": definition.status, "layer": definition.layer,
+            "default_role": definition.default_role, "severity": definition.severity, "title": definition.title,
+            "group": definition.group, "signatures": [p.name for p in definition.indications],
+            "rules": list(definition.rules)}
+
+
+def _detected_by(row: dict) -> str:
+    count = len(row["signatures"])
+    return f"{count} signature{'s' if count != 1 else ''}" if count else "rules only"
+
+
+def _fix_json(fix) -> dict:
+    return {"text": fix.text.strip(), "sh": fix.sh, "powershell": fix.powershell}
+
+
+def _definition_details(definition: Definition, symptom_of: list[str]) -> dict:
+    doc, causes = definition.doc, definition.causality
+    return {
+        **_summary(definition),
+        "meaning": definition.meaning, "typical_evidence": definition.typical_evidence,
+        "event": definition.event, "needs": list(definition.needs), "samples": list(definition.samples),
+        "what_it_detects": doc.what_it_detects.strip(), "why_builds_fail": doc.why_builds_fail.strip(),
+        "fix": _fix_json(doc.fix), "references": list(doc.references),
+        "causality": {"root_cause": causes.root_cause, "depth": causes.depth, "explains": sorted(causes.explains),
+                      "symptom_of": symptom_of},
+    }
 
 
 def _details(pattern: Pattern) -> dict:
     doc = pattern.doc
     return {
-        **_summary(pattern),
+        "signature": pattern.name, "title": pattern.title, "status": pattern.status,
+        "default_role": pattern.default_role, "severity": pattern.severity, "confidence": pattern.confidence,
         "applies_to": sorted(pattern.applies_to), "event": pattern.event, "samples": list(pattern.samples),
         "match": [{"regex": b.regex.pattern, "literal": b.literal} for b in pattern.blocks],
-        "what_it_detects": doc.what_it_detects.strip(), "why_builds_fail": doc.why_builds_fail.strip(),
-        "fix": {"text": doc.fix.text.strip(), "sh": doc.fix.sh, "powershell": doc.fix.powershell},
-        "references": list(doc.references),
+        "what_it_detects": doc.what_it_detects.strip(), "fix": _fix_json(doc.fix),
         "examples": {"match": list(pattern.examples_match), "no_match": list(pattern.examples_no_match)},
     }
 
 
-def _show_text(pattern: Pattern) -> str:
-    doc = pattern.doc
-    out = [f"{pattern.name} ({pattern.status}, layer {pattern.layer}, default role {pattern.default_role})",
-           pattern.title, "", "## What it detects", doc.what_it_detects.strip(), "",
-           "## Why builds fail", doc.why_builds_fail.strip(), "", "## Fix", doc.fix.text.strip()]
-    for label, block in (("sh", doc.fix.sh), ("PowerShell", doc.fix.powershell)):
+def _fix_text(fix) -> list[str]:
+    out = [fix.text.strip()]
+    for label, block in (("sh", fix.sh), ("PowerShell", fix.powershell)):
         if block:
             out += ["", f"{label}:", "```" + label.lower(), block.strip(), "```"]
-    out += ["", "## Examples"] + [f"  match:    {line}" for line in pattern.examples_match]
-    out += [f"  no match: {line}" for line in pattern.examples_no_match]
+    return out
+
+
+def _show_definition(definition: Definition, symptom_of: list[str]) -> str:
+    doc, causes = definition.doc, definition.causality
+    out = [f"{definition.id} ({definition.status}, layer {definition.layer}, default role {definition.default_role})",
+           definition.title, "", "## What it detects", doc.what_it_detects.strip(), "",
+           "## Why builds fail", doc.why_builds_fail.strip(), "", "## Fix", *_fix_text(doc.fix), "",
+           "## Causes", f"  can be the root cause: {causes.root_cause}"]
+    if causes.explains:
+        out.append(f"  explains: {', '.join(sorted(causes.explains))}")
+    if symptom_of:
+        out.append(f"  symptom of: {', '.join(symptom_of)}")
+    if definition.rules:
+        out += ["", "## Detected by rules", "  " + ", ".join(definition.rules)]
+    for pattern in definition.indications:
+        out += ["", f"## Indication {pattern.name} ({pattern.status}, role {pattern.default_role}, "
+                    f"severity {pattern.severity})", pattern.title]
+        if pattern.doc.what_it_detects != doc.what_it_detects:
+            out += ["", pattern.doc.what_it_detects.strip()]
+        if pattern.doc.fix != doc.fix:
+            out += ["", "Fix:", *_fix_text(pattern.doc.fix)]
+        out += [""] + [f"  match:    {line}" for line in pattern.examples_match]
+        out += [f"  no match: {line}" for line in pattern.examples_no_match]
     if doc.references:
         out += ["", "## References"] + [f"  {ref}" for ref in doc.references]
     return "\n".join(out)

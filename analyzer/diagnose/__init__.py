@@ -1,58 +1,41 @@
 """Diagnosis: correlation rules that turn matches and facts into ranked, explained findings.
 
-Each rule is a function registered with `@rule`, documented like a pattern (what it
-detects, why builds fail, how to fix: in its docstring and `ids`). Rules read a
-`Context` and add findings, ruled-out entries and missing-artifact notes to it;
-`roles.assign` then decides each finding's role and the verdict.
+    diagnosis = diagnose(DiagnosisInput.of(bundle, matches, scan.summary()), knowledge)
+
+Stages: every matched indication becomes a finding (`matches.lift_matches`); the rules of
+`registry.RULES` run in the order their declared reads give (`registry.ordered`), each adding
+contributions, ruled-out entries and missing-artifact notes to a `Context`; `roles.assign`
+then decides each finding's role and the verdict. What each finding ID means, its fix and its
+causal links live in its definition file (`patterns/<id>.toml`), not here.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+import random
+from typing import TYPE_CHECKING
 
-RULE_MODULES = ("matches", "startup", "sockets", "processes", "cargo", "differential", "settings",
-                "effectiveness", "versions", "missing")
+from analyzer.diagnose.inputs import DiagnosisInput, ScanSummary
+from analyzer.diagnose.model import Diagnosis
+from analyzer.diagnose.registry import RULES, Rule, RuleOrderError, load_rules, ordered, rule
 
+if TYPE_CHECKING:
+    from analyzer.knowledge import Knowledge
 
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    ids: tuple[str, ...]
-    needs: tuple[str, ...]
-    func: Callable
-    doc: str
+__all__ = ["RULES", "DiagnosisInput", "Rule", "RuleOrderError", "ScanSummary", "diagnose", "load_rules", "ordered",
+           "rule"]
 
 
-RULES: dict[str, Rule] = {}
-
-
-def rule(name: str, ids: tuple[str, ...], needs: tuple[str, ...] = ()):
-    """Register a diagnosis rule. `ids` are the taxonomy IDs it can emit; `needs` the artifact kinds."""
-
-    def decorate(func: Callable) -> Callable:
-        if name in RULES:
-            raise ValueError(f"diagnosis rule {name!r} registered twice")
-        RULES[name] = Rule(name, tuple(ids), tuple(needs), func, (func.__doc__ or "").strip())
-        return func
-
-    return decorate
-
-
-def load_rules() -> dict[str, Rule]:
-    if not RULES:
-        for module in RULE_MODULES:
-            importlib.import_module(f"{__name__}.{module}")
-    return RULES
-
-
-def diagnose(bundle, matches, library, scan=None):
-    """Run every rule over the bundle and return a `Diagnosis`."""
-    from analyzer.diagnose import roles
+def diagnose(inputs: DiagnosisInput, knowledge: Knowledge, shuffle: random.Random | None = None) -> Diagnosis:
+    """Run every rule over the inputs and return a `Diagnosis`. `shuffle` picks another valid
+    rule order (tests prove the report does not depend on it)."""
+    from analyzer.diagnose import roles, verdict
     from analyzer.diagnose.context import Context
+    from analyzer.diagnose.matches import lift_matches
 
-    ctx = Context(bundle, matches, library, scan)
-    for item in load_rules().values():
-        item.func(ctx)
-    return roles.assign(ctx)
+    ctx = Context(inputs, knowledge)
+    lift_matches(ctx)
+    for item in ordered(load_rules().values(), shuffle):
+        if item.applies(ctx.kinds):
+            ctx.rule_name = item.name
+            item.func(ctx)
+    return verdict.decide(ctx, roles.assign(ctx))

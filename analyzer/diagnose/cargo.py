@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 
 WRAPPER_ERROR_MARKERS = ("sccache", "wrapper", "Timed out waiting for server", "Server startup failed")
 
 
-@rule("rustc-info-replay", ids=("rustc-info-cached-failure",), needs=("rustc-info",))
+@rule("rustc-info-replay", emits=("rustc-info-cached-failure",), reads=("daemon-not-listening",),
+      needs=("rustc-info",))
 def cached_probe_failure(ctx: Context) -> None:
     """What it detects: `target/.rustc_info.json` holding a failed `rustc -vV` probe whose stderr
     is a wrapper error.
 
     Why builds fail: since cargo 1.51 a failed probe is cached and replayed on later builds
     without running the wrapper again, so the old error comes back even after its cause is fixed.
-    Fix: delete `target/.rustc_info.json` (or `cargo clean`) after fixing the cause.
     """
     failures = [r for r in ctx.records("rustc-info") if r.get("success") == "false"]
     wrapper_failures = [r for r in failures
@@ -33,7 +33,7 @@ def cached_probe_failure(ctx: Context) -> None:
     healthy = _server_healthy_now(ctx)
     if replayed and healthy:
         summary += f" Meanwhile the server is healthy ({healthy}), so the error is only a replay."
-    ctx.add("rustc-info-cached-failure", confidence=0.8 if replayed and healthy else 0.75 if replayed else 0.65,
+    ctx.add("rustc-info-cached-failure", confidence="strong" if replayed and healthy else "moderate",
             reason="failed probe stored in .rustc_info.json" + (", replayed by cargo" if replayed else "")
                    + (f" while {healthy}" if replayed and healthy else ""),
             summary=summary, evidence=[Evidence.of(record, f"stderr: {stderr.splitlines()[0] if stderr else ''}")])
@@ -60,14 +60,13 @@ def _cargo_shows(ctx: Context, stderr: str) -> bool:
     return any(first in r.text for r in ctx.records("cargo-output"))
 
 
-@rule("wrapper-config", ids=("wrapper-from-config",), needs=("cargo-config",))
+@rule("wrapper-config", emits=("wrapper-from-config",), needs=("cargo-config",))
 def wrapper_from_config(ctx: Context) -> None:
     """What it detects: `build.rustc-wrapper = "sccache"` in a `.cargo/config.toml` of the bundle.
 
     Why builds fail: leaving `RUSTC_WRAPPER` unset does not turn the wrapper off, so cargo runs
     sccache although the shell shows no wrapper; only an empty `RUSTC_WRAPPER` (or
     `--config "build.rustc-wrapper=''"`) disables it.
-    Fix: to bypass sccache for one build, set `RUSTC_WRAPPER` to the empty string.
     """
     entries = [r for r in ctx.records("cargo-config")
                if r.get("key") in ("build.rustc-wrapper", "build.rustc-workspace-wrapper")
@@ -87,19 +86,19 @@ def wrapper_from_config(ctx: Context) -> None:
         summary = (f"cargo runs sccache because `{entries[0].source}` sets `{entries[0].get('key')}`{unset}; "
                    "unsetting the variable does not turn it off, an empty `RUSTC_WRAPPER` does.")
         role = None
-    ctx.add("wrapper-from-config", confidence=0.6, role=role,
+    ctx.add("wrapper-from-config", confidence="moderate", role=role,
             reason=f"{entries[0].get('key')} = {entries[0].get('value')}", summary=summary,
             evidence=[Evidence.of(r) for r in entries[:2]])
 
 
-@rule("killed-compiles", ids=("compile-interrupted-by-kill",), needs=())
+@rule("killed-compiles", emits=("compile-interrupted-by-kill",),
+      reads=("compile-interrupted-by-kill", "unhandled-compile-passthrough"))
 def compile_killed(ctx: Context) -> None:
     """What it detects: sccache or rustc processes killed while compiles were in flight.
 
     Why builds fail: a compile whose wrapper or server is killed fails with an exit code and no
     compiler diagnostics (`exit code: 1`, `signal: 9, SIGKILL: kill`), which looks like a code
     error but is not one.
-    Fix: do not kill sccache while cargo runs; stop it with `sccache --stop-server` after the build.
     """
     kills = [r for r in ctx.records("shell-transcript") if r.event == "kill"]
     kills += [m.record for m in ctx.matched("compile-interrupted-by-kill")]
@@ -113,17 +112,15 @@ def compile_killed(ctx: Context) -> None:
     if (kills and (failed_without_diagnostics or signals or ctx.matched("unhandled-compile-passthrough"))) or signals:
         evidence = [Evidence.of(r) for r in (kills[:2] + signals[:2] + failed_without_diagnostics[:2])]
         what = "killed" if kills else "ended by a kill signal"
-        finding = ctx.add("compile-interrupted-by-kill", confidence=0.82,
-                          reason=f"compiler processes {what}; failed compiles carry no compiler diagnostics",
-                          summary=("Compiles failed without any `error[E…]` diagnostics right where sccache or "
-                                   f"rustc processes were {what}: the kill interrupted them; the code is not at "
-                                   "fault."),
-                          evidence=evidence)
-        if (failed_without_diagnostics or signals) and not finding.role_fixed:
-            # The kill signatures alone are contributing/symptom; a compile that failed without
-            # diagnostics right where the kill happened makes the kill the cause.
-            finding.role = "root-cause"
+        # The kill signatures alone are contributing/symptom; a compile that failed without
+        # diagnostics right where the kill happened makes the kill the cause.
+        ctx.add("compile-interrupted-by-kill", confidence="strong",
+                role="root-cause" if failed_without_diagnostics or signals else None,
+                reason=f"compiler processes {what}; failed compiles carry no compiler diagnostics",
+                summary=("Compiles failed without any `error[E…]` diagnostics right where sccache or "
+                         f"rustc processes were {what}: the kill interrupted them; the code is not at fault."),
+                evidence=evidence)
     elif kills:
-        ctx.add("compile-interrupted-by-kill", confidence=0.4, role="contributing",
+        ctx.add("compile-interrupted-by-kill", confidence="weak", role="contributing",
                 reason="sccache processes were killed during the session",
                 evidence=[Evidence.of(r) for r in kills[:2]])

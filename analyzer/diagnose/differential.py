@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 
 CACHE_LAYER_IDS = ("server-startup-timeout", "storage-check-slow", "storage-check-failed", "ipc-broken",
                    "server-exited-midbuild", "cache-served-bad-artifact")
 
 
-@rule("compile-errors", ids=("source-compile-error",), needs=("cargo-output",))
+@rule("compile-errors", emits=("source-compile-error",), reads=("source-compile-error",))
 def real_compile_errors(ctx: Context) -> None:
-    """What it detects: real compiler diagnostics (`error[E0425]: …`) behind a failed build.
+    """What it detects: real compiler diagnostics (`error[E0425]: …`, gcc/clang/MSVC `error:` lines)
+    behind a failed build.
 
     Why builds fail: the code does not compile; sccache only passed the compiler's verdict on.
-    Fix: fix the code; the cache is not involved.
     """
-    errors = ctx.events("compile-error", "cargo-output") + [
-        r for r in ctx.records("build-output") if r.event == "build-error" and ": error:" in r.text]
+    errors = ctx.events("compile-error", "cargo-output") + ctx.events("compile-error", "build-output")
     errors += [m.record for m in ctx.matched("source-compile-error")]
     if not errors:
         return
-    codes = sorted({r.get("code") for r in errors if r.get("code")})
+    codes = sorted({code for r in errors if (code := r.get("code"))})
     incompatible = [r for r in errors if r.get("code") == "E0514"]
     if incompatible and len(codes) == 1:
         # A crate from another rustc: that is cache-served-bad-artifact's business. The
         # `could not compile … due to 1 previous error` line that follows it is its symptom.
-        lifted = ctx.findings.get("source-compile-error")
-        if lifted is not None and not lifted.role_fixed:
-            lifted.role = "symptom"
+        if ctx.matched("source-compile-error"):
+            ctx.add("source-compile-error", confidence="weak", role="symptom",
+                    reason="the only compiler error is E0514: a crate from another rustc")
         return
-    ctx.add("source-compile-error", confidence=0.88, layer="source-code",
+    ctx.add("source-compile-error", confidence="strong", layer="source-code",
             reason=f"{len(errors)} compiler error(s)" + (f": {', '.join(codes[:5])}" if codes else ""),
-            summary=("The build failed on real compiler errors in the code; sccache passed the compiler's "
-                     "diagnostics through unchanged."),
+            summary=(f"The build failed on real compiler errors in the code, first `{errors[0].headline(200)}` "
+                     f"({errors[0].source}:{errors[0].line}); sccache passed the compiler's diagnostics through "
+                     "unchanged."),
             evidence=[Evidence.headline(r) for r in errors[:4]])
     for cache_id in CACHE_LAYER_IDS:
         if not ctx.matched(cache_id):
@@ -42,19 +42,18 @@ def real_compile_errors(ctx: Context) -> None:
                                    "trouble of its own", [Evidence.headline(errors[0])])
 
 
-@rule("toolchain-works", ids=("toolchain-broken",), needs=("version-info",))
+@rule("toolchain-works", emits=("toolchain-broken",), reads=("toolchain-broken",))
 def toolchain(ctx: Context) -> None:
     """What it detects: whether rustc itself runs (a direct `rustc -vV`).
 
     Why builds fail: a broken toolchain fails every build; when a direct `rustc -vV` prints its
     version, the toolchain is ruled out and the wrapper is where to look.
-    Fix: `rustup toolchain install stable --force` when it is broken.
     """
     ok = ctx.events("rustc-version-ok")
     cached_ok = [r for r in ctx.records("rustc-info") if r.get("success") == "true" and "release:" in (r.get("stdout") or "")]
     broken = ctx.matched("toolchain-broken")
     if broken:
-        ctx.add("toolchain-broken", confidence=0.8, layer="toolchain",
+        ctx.add("toolchain-broken", confidence="strong", layer="toolchain",
                 reason="a direct rustc invocation failed")
         return
     if ok:
@@ -66,7 +65,7 @@ def toolchain(ctx: Context) -> None:
                      [Evidence.of(cached_ok[0], "success: true")])
 
 
-@rule("no-code-fault", ids=(), needs=())
+@rule("no-code-fault", reads=("rustc-probe-failed",))
 def not_the_code(ctx: Context) -> None:
     """What it detects: a build that stopped before any crate was compiled.
 

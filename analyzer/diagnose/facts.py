@@ -7,9 +7,11 @@ it came from so the report can say "10 s (default: no config file in the bundle)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from analyzer.ci import describe as describe_ci
+from analyzer.records import Fact
 from analyzer.textnum import parse_uint
 
 # sccache's built-in defaults (src/commands.rs, src/server.rs)
@@ -53,16 +55,15 @@ def backend_from_env(env: dict[str, str]) -> str | None:
     return None
 
 
-def merge_facts(bundle, env: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Return (facts, sources): sources[name] says where each value came from."""
+def merge_facts(stated: Iterable[tuple[str, Fact]], env: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return (facts, sources) from (artifact kind, fact) pairs: sources[name] says where each
+    value came from."""
     facts: dict[str, Any] = {}
     sources: dict[str, str] = {}
     rank = {kind: i for i, kind in enumerate(KIND_PRECEDENCE)}
-    stated = sorted(
-        ((rank.get(a.kind, len(rank)), i, fact) for a in bundle.artifacts for i, fact in enumerate(a.facts)),
-        key=lambda item: (item[0], item[1]),
-    )
-    for _rank, _i, fact in stated:
+    ranked = sorted(((rank.get(kind, len(rank)), i, fact) for i, (kind, fact) in enumerate(stated)),
+                    key=lambda item: (item[0], item[1]))
+    for _rank, _i, fact in ranked:
         if fact.name not in facts and fact.value not in (None, ""):
             facts[fact.name] = fact.value
             sources[fact.name] = f"{fact.source}" + (f":{fact.line}" if fact.line else "")
@@ -71,13 +72,13 @@ def merge_facts(bundle, env: dict[str, str]) -> tuple[dict[str, Any], dict[str, 
     return facts, sources
 
 
-def _set(facts: dict, sources: dict, name: str, value: Any, source: str) -> None:
+def _set(facts: dict[str, Any], sources: dict[str, str], name: str, value: Any, source: str) -> None:
     if name not in facts and value not in (None, ""):
         facts[name] = value
         sources[name] = source
 
 
-def _from_env(facts: dict, sources: dict, env: dict[str, str]) -> None:
+def _from_env(facts: dict[str, Any], sources: dict[str, str], env: dict[str, str]) -> None:
     backend = backend_from_env(env)
     if backend:
         _set(facts, sources, "backend", backend, "environment")
@@ -104,7 +105,7 @@ DEFAULTS = {"server_port": DEFAULT_SERVER_PORT, "startup_timeout_ms": DEFAULT_ST
             "idle_timeout_s": DEFAULT_IDLE_TIMEOUT_S}
 
 
-def _defaults(facts: dict, sources: dict) -> None:
+def _defaults(facts: dict[str, Any], sources: dict[str, str]) -> None:
     """sccache's default where the bundle says nothing, and where what it says is not a number."""
     for name, default in DEFAULTS.items():
         if name not in facts:

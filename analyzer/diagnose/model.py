@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from analyzer.diagnose import confidence as scale
 from analyzer.records import Record
 
 ROLES = ("root-cause", "contributing", "symptom", "benign")
@@ -35,17 +36,34 @@ class Evidence:
 
 @dataclass
 class Finding:
-    """One taxonomy ID seen in this bundle, with the role it plays in this report."""
+    """One taxonomy ID seen in this bundle, with the role it plays in this report.
+
+    `confidence` is a level of the named scale (`confidence.LEVELS`); `sources` are the files
+    whose evidence supports it.
+    """
 
     id: str
     role: str
-    confidence: float
+    confidence: str
     reason: str = ""
     summary: str = ""
     evidence: list[Evidence] = field(default_factory=list)
     layer: str | None = None
     captures: dict[str, str] = field(default_factory=dict)
     role_fixed: bool = False  # a rule decided the role; ranking must not change it
+    signature: str | None = None  # the indication that leads (its title, role and fix are the finding's)
+    sources: tuple[str, ...] = ()
+
+    def copy(self) -> Finding:
+        return replace(self, evidence=list(self.evidence), captures=dict(self.captures))
+
+    @property
+    def confidence_value(self) -> float:
+        return scale.VALUES[self.confidence]
+
+    @property
+    def confidence_reason(self) -> str:
+        return scale.describe(self.confidence, self.sources)
 
     def add_evidence(self, items: list[Evidence]) -> None:
         seen = {(e.source, e.line) for e in self.evidence}
@@ -57,14 +75,14 @@ class Finding:
                 seen.add((item.source, item.line))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuledOut:
     id: str
     reason: str
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Missing:
     artifact: str
     would_enable: tuple[str, ...]
@@ -80,6 +98,8 @@ class Diagnosis:
     layer: str
     root_cause: str | None
     summary: str
+    stats: dict[str, Any] | None = None  # cachestats.summarize: the `stats` section of the report
+    outcome: Any = None  # verdict.Outcome: status, cache health, candidates
 
     @property
     def root_causes(self) -> list[Finding]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.facts import backend_from_env
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 
 # Variables sccache reads (config.rs, commands.rs, server.rs); anything else named SCCACHE_* is ignored.
 KNOWN_SCCACHE_VARS = frozenset("""
@@ -44,14 +44,12 @@ WISHFUL_VARS = {
 }
 
 
-@rule("ignored-settings", ids=("setting-ignored",), needs=("env",))
+@rule("ignored-settings", emits=("setting-ignored",), needs=("env",))
 def ignored_settings(ctx: Context) -> None:
     """What it detects: `SCCACHE_*` variables that sccache does not read (wishful or misspelled names).
 
     Why builds fail: the intended change (a longer start-up timeout, say) never happens, so the
     failure it was meant to prevent comes back.
-    Fix: use the real setting: `server_startup_timeout_ms` in the sccache config file for the
-    start-up timeout, `SCCACHE_LOG` for logging; correct misspelled names.
     """
     notes = []
     for name, value in sorted(ctx.env.items()):
@@ -67,46 +65,67 @@ def ignored_settings(ctx: Context) -> None:
         return
     evidence = [Evidence(r.source, r.line, None, r.text) for r in ctx.records("env")
                 if (r.get("name") or "").upper() in {n for n, _, _ in notes}]
-    ctx.add("setting-ignored", confidence=0.7,
+    ctx.add("setting-ignored", confidence="moderate",
             reason="; ".join(f"{n}: {why}" for n, _, why in notes[:3]),
             summary="Set but not read by sccache: " + "; ".join(f"`{n}` ({why})" for n, _, why in notes[:5]) + ".",
             evidence=evidence[:5])
 
 
-@rule("stale-server", ids=("server-stale-environment",), needs=("env",))
+@rule("stale-server", emits=("server-stale-environment",), needs=("env",))
 def stale_server(ctx: Context) -> None:
     """What it detects: the running server uses another backend than the environment in the bundle sets.
 
     Why builds fail: a server keeps the environment of the process that started it; new
     `SCCACHE_*` variables or credentials have no effect until it is restarted.
-    Fix: `sccache --stop-server`, then run the build again so a server starts with the new settings.
     """
-    wanted = backend_from_env(ctx.env)
     location = ctx.facts.get("cache_location")
-    if not wanted or not location:
+    chain = _chain(ctx.env.get("SCCACHE_MULTILEVEL_CHAIN", ""))
+    levels = [lv.get("backend") for lv in (ctx.stats or {}).get("levels", [])]
+    if location and (chain or levels or str(location).startswith("Multi-level")):
+        # A multi-level cache (0.15+): the chain the environment names against the server's levels.
+        wanted, actual = ",".join(chain) or None, ",".join(b or "?" for b in levels) or "single level"
+        if wanted and levels and actual == wanted:
+            return
+        if not wanted:
+            wanted = backend_from_env(ctx.env) or "disk"
+    else:
+        wanted = backend_from_env(ctx.env)
+        if not wanted or not location:
+            return
+        actual = ("disk" if str(location).lower().startswith("local disk")
+                  else str(location).split(",", 1)[0].strip().lower())
+    failed_init = ctx.matched("backend-not-in-use")
+    if failed_init:  # this server started with these settings and could not create the cache they name
+        ctx.rule_out("server-stale-environment",
+                     "the server in the log started with these settings and could not create the cache they name",
+                     [Evidence.of(failed_init[0].record)])
         return
-    actual = "disk" if str(location).lower().startswith("local disk") else str(location).split(",", 1)[0].strip().lower()
     if actual and actual != wanted:
-        ctx.add("server-stale-environment", confidence=0.7, layer="environment",
+        ctx.add("server-stale-environment", confidence="moderate", layer="environment",
                 reason=f"environment selects {wanted}, the running server reports {location}",
                 summary=(f"The environment selects the {wanted} backend, but the running server reports "
                          f"`Cache location {location}`: it was started before these settings and keeps its own."))
 
 
-@rule("proxy", ids=("proxy-in-path",), needs=("env",))
+def _chain(value: str) -> list[str]:
+    """`disk, redis,s3` -> ["disk", "redis", "s3"], with the stats' names for the same backends."""
+    names = {"azblob": "azure", "ghac": "gha"}
+    return [names.get(n.strip().lower(), n.strip().lower()) for n in value.split(",") if n.strip()]
+
+
+@rule("proxy", emits=("proxy-in-path",), needs=("env", "sccache-log"))
 def proxy_in_env(ctx: Context) -> None:
     """What it detects: an HTTP(S) proxy variable that carries the cache backend's traffic.
 
     Why builds fail: a slow or refusing proxy stretches or breaks the start-up storage check and
     every cache read and write. Contributing when the start-up failed, benign otherwise.
-    Fix: add the backend host to `NO_PROXY`, or fix the proxy.
     """
     proxy = ctx.facts.get("proxy")
     backend = ctx.facts.get("backend")
     if not proxy or backend in (None, "disk"):
         return
     no_proxy = ctx.env.get("NO_PROXY", "")
-    ctx.add("proxy-in-path", confidence=0.5,
+    ctx.add("proxy-in-path", confidence="weak",
             reason=f"{ctx.fact_sources.get('proxy', 'environment')}: {proxy}",
             summary=(f"Cache traffic to the {backend} backend goes through the proxy {proxy}"
                      + (f" (NO_PROXY={no_proxy} does not exempt it)" if no_proxy else "") + "."))

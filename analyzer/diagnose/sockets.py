@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 from analyzer.records import Record
 from analyzer.textnum import parse_uint
 
@@ -16,7 +16,7 @@ def _port(record: Record, name: str) -> int | None:
 
 
 def is_sccache(name: str | None) -> bool:
-    return bool(name) and name.lower().removesuffix(".exe").rsplit("/", 1)[-1].rsplit("\\", 1)[-1] == "sccache"
+    return name is not None and name.lower().removesuffix(".exe").rsplit("/", 1)[-1].rsplit("\\", 1)[-1] == "sccache"
 
 
 def process_names(ctx: Context) -> dict[str, str]:
@@ -44,7 +44,7 @@ def knocking(ctx: Context, port: int) -> list[Record]:
             and (r.get("remote_addr") or "").strip("[]") in ("127.0.0.1", "::1", "localhost")]
 
 
-@rule("server-port-listener", ids=("daemon-not-listening", "server-port-in-use"), needs=("sockets",))
+@rule("server-port-listener", emits=("daemon-not-listening", "server-port-in-use"), needs=("sockets",))
 def server_port(ctx: Context) -> None:
     """What it detects: clients connecting to the server port with nobody listening, or a
     listener on the port that is not sccache.
@@ -52,8 +52,6 @@ def server_port(ctx: Context) -> None:
     Why builds fail: with no listener the client is waiting for a server that has not bound
     its port (still in its start-up storage check, or dead); a foreign listener answers the
     client with bytes it cannot decode (`failed to fill whole buffer`).
-    Fix: nobody listening: see the start-up findings; foreign listener: stop that program or
-    set `SCCACHE_SERVER_PORT` to a free port for both client and server.
     """
     if not ctx.has("sockets"):
         return
@@ -67,7 +65,7 @@ def server_port(ctx: Context) -> None:
                    and (r.get("process") or names.get(r.get("pid") or ""))]
         if foreign:
             owner = foreign[0].get("process") or names.get(foreign[0].get("pid") or "", "?")
-            ctx.add("server-port-in-use", confidence=0.85,
+            ctx.add("server-port-in-use", confidence="strong",
                     reason=f"port {port} is held by {owner} (pid {foreign[0].get('pid')})",
                     summary=(f"The sccache server port {port} is held by another program, {owner} "
                              f"(pid {foreign[0].get('pid')}); sccache clients talk to it and fail."),
@@ -85,7 +83,7 @@ def server_port(ctx: Context) -> None:
             summary += f", while {len(syn)} connection attempt(s) to it were in SYN_SENT"
         if starting:
             summary += "; an sccache process was connected outwards (to the backend or a proxy)"
-        ctx.add("daemon-not-listening", confidence=0.8,
+        ctx.add("daemon-not-listening", confidence="strong",
                 reason=f"{len(syn)} SYN_SENT to {port}, no LISTEN on {port}",
                 summary=summary + ".", evidence=[Evidence.of(r) for r in (syn + starting)[:4]])
 
@@ -104,13 +102,12 @@ def server_connections_out(ctx: Context, port: int, names: dict[str, str]) -> li
     return found
 
 
-@rule("port-reserved", ids=("server-port-reserved",), needs=())
+@rule("port-reserved", emits=("server-port-reserved", "server-port-in-use"), reads=("server-port-reserved",))
 def port_reserved(ctx: Context) -> None:
     """What it detects: Windows refusing the bind (os error 10013) on a port no process owns.
 
     Why builds fail: Hyper-V / WinNAT reserve port ranges (`netsh int ipv4 show excludedportrange
     protocol=tcp`); binding inside one fails with an access error although netstat shows no owner.
-    Fix: set `SCCACHE_SERVER_PORT` to a port outside the excluded ranges.
     """
     matches = ctx.matched("server-port-reserved")
     if not matches:
@@ -118,10 +115,10 @@ def port_reserved(ctx: Context) -> None:
     port = ctx.facts["server_port"]
     owners = listeners(ctx, port)
     if ctx.has("sockets") and not owners:
-        ctx.add("server-port-reserved", confidence=0.85,
+        ctx.add("server-port-reserved", confidence="strong",
                 reason=f"bind refused with os error 10013 and no process owns port {port}",
                 summary=(f"Windows refused the server's bind on port {port} (os error 10013) and the socket "
                          "table shows no owner: the port lies in an excluded (reserved) range."))
     elif owners:
-        ctx.add("server-port-in-use", confidence=0.7, reason=f"port {port} has an owner in the socket table",
+        ctx.add("server-port-in-use", confidence="moderate", reason=f"port {port} has an owner in the socket table",
                 evidence=[Evidence.of(r) for r in owners[:2]])

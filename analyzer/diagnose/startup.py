@@ -9,10 +9,11 @@ backend) *before* it binds its port. The client waits `server_startup_timeout_ms
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
 from analyzer.diagnose.model import Evidence
+from analyzer.diagnose.registry import rule
 from analyzer.records import Record
 from analyzer.textnum import parse_uint
 from analyzer.timefmt import clock, seconds_between
@@ -75,53 +76,58 @@ def _timeout_words(ctx: Context) -> str:
 # two log times means the clock jumped (NTP, a VM resumed), not a day-long check.
 MAX_PLAUSIBLE_CHECK_S = 24 * 3600
 
-@rule("startup-timing", ids=("storage-check-slow",), needs=("sccache-log",))
+@rule("startup-timing", emits=("storage-check-slow",), reads=CLIENT_GAVE_UP, needs=("sccache-log", "sockets"))
 def storage_check_timing(ctx: Context) -> None:
     """What it detects: a start-up storage check that outlasted the client's start-up timeout.
 
     Why builds fail: the client (cargo's `sccache rustc -vV` probe, say) gives up after the
     timeout while the server is still talking to the remote cache, so the build stops before
     any code is compiled.
-    Fix: raise `server_startup_timeout_ms` in the sccache config file, make the backend or proxy
-    reachable and fast, or start the server ahead of the build (`sccache --start-server`).
     """
     timeout_s = ctx.facts["startup_timeout_ms"] / 1000
     client_gave_up = any(ctx.has_finding(i) or ctx.matched(i) for i in CLIENT_GAVE_UP)
-    measured = []
+    measured: list[tuple[float, StartupSegment, Record, Record | None, str | None]] = []
     for segment in startup_segments(ctx):
         began = segment.began
+        if began is None:
+            continue
         end_record = segment.ended
-        end_time = end_record.time if end_record else ctx.scan.last_time.get(segment.source) if ctx.scan else None
+        crash = None if end_record else _crash_after(ctx, began)
+        if crash is not None:  # the panic ended the log, not a check that was still running
+            ctx.rule_out("storage-check-slow", "the log ends with the server's crash "
+                         f"(`{crash.headline(120)}`), not with a storage check still running", [Evidence.of(crash)])
+            continue
+        end_time = end_record.time if end_record else ctx.scan.last_time.get(segment.source)
         duration = seconds_between(began.time, end_time)
         if duration is not None and 0 <= duration <= MAX_PLAUSIBLE_CHECK_S:  # else the clock jumped
-            measured.append((duration, segment, end_record, end_time))
+            measured.append((duration, segment, began, end_record, end_time))
     if not measured:
         if client_gave_up and not ctx.has("sccache-log"):
             _infer_from_sockets(ctx)
         return
-    duration, segment, end_record, end_time = max(measured, key=lambda item: item[0])
+    duration, segment, began, end_record, end_time = max(measured, key=lambda item: item[0])
     ctx.facts["storage_check_s"] = round(duration, 3)
-    ctx.fact_sources["storage_check_s"] = f"{segment.source}:{segment.began.line}"
+    ctx.fact_sources["storage_check_s"] = f"{segment.source}:{began.line}"
     backend = ctx.facts.get("backend", "remote")
     how_ended = _how_ended(end_record, end_time)
     evidence = [Evidence.of(r) for r in (segment.start, segment.init, end_record) if r is not None]
     if end_record is None and client_gave_up and duration <= timeout_s:
         summary = (f"The server's start-up storage check against the {backend} cache began at "
-                   f"{clock(segment.began.time)} (`{segment.began.headline(90)}`) and had not finished when the "
+                   f"{clock(began.time)} (`{began.headline(90)}`) and had not finished when the "
                    f"log ends at {clock(end_time)}; the server binds its port only after the check, and the "
                    f"client gave up after its start-up timeout of {_timeout_words(ctx)}.")
         stalled = proxy_stalled(ctx)
-        ctx.add("storage-check-slow", confidence=0.85, layer="network" if stalled else None,
+        ctx.add("storage-check-slow", confidence="strong", layer="network" if stalled else None,
                 reason=f"storage check unfinished at the end of the log; client timed out after {timeout_s:g} s",
                 summary=summary + (f" {stalled[0]}" if stalled else ""), evidence=evidence + stalled[1:])
     elif duration > timeout_s:
         summary = (f"The server's start-up storage check against the {backend} cache took {duration:.1f} s "
-                   f"(`{segment.began.headline(90)}` at {clock(segment.began.time)} → {how_ended}), longer than "
+                   f"(`{began.headline(90)}` at {clock(began.time)} → {how_ended}), longer than "
                    f"the client's start-up timeout of {_timeout_words(ctx)}.")
         if client_gave_up:
             summary += " The client gave up before the server listened; the build never reached the compiler."
         stalled = proxy_stalled(ctx)
-        ctx.add("storage-check-slow", confidence=0.92 if client_gave_up else 0.7,
+        ctx.add("storage-check-slow", confidence="strong" if client_gave_up else "moderate",
                 layer="network" if stalled else None,
                 reason=f"storage check {duration:.1f} s > start-up timeout {timeout_s:g} s",
                 summary=summary + (f" {stalled[0]}" if stalled else ""), evidence=evidence + stalled[1:])
@@ -129,6 +135,18 @@ def storage_check_timing(ctx: Context) -> None:
         ctx.rule_out("storage-check-slow",
                      f"the storage check took {duration:.1f} s, within the {timeout_s:g} s start-up timeout",
                      evidence)
+
+
+CRASH = ("panicked at", "encountered fatal error", "fatal runtime error")
+
+
+def _crash_after(ctx: Context, began: Record) -> Record | None:
+    """A panic or fatal error later in the same log as the check's start."""
+    for match in ctx.matched("server-exited-midbuild"):
+        record = match.record
+        if record.source == began.source and record.line > began.line and any(c in record.text for c in CRASH):
+            return record
+    return None
 
 
 def _infer_from_sockets(ctx: Context) -> None:
@@ -147,13 +165,13 @@ def _infer_from_sockets(ctx: Context) -> None:
                f"was connected to the {backend} backend or its proxy and nothing listened on port {port}: the "
                "server was still in its start-up storage check (it binds its port only after the check). "
                "A server log (SCCACHE_LOG=debug, SCCACHE_ERROR_LOG) would show how long the check took.")
-    ctx.add("storage-check-slow", confidence=0.75, layer="network" if stalled else None,
+    ctx.add("storage-check-slow", confidence="moderate", layer="network" if stalled else None,
             reason="no listener; the server's only connection goes to the backend or proxy; client timed out",
             summary=summary + (f" {stalled[0]}" if stalled else ""),
             evidence=[Evidence.of(r) for r in outward[:2]] + stalled[1:])
 
 
-def proxy_stalled(ctx: Context) -> list:
+def proxy_stalled(ctx: Context) -> list[Any]:
     """[sentence, evidence...] when the socket table shows the proxy sitting on unread bytes from sccache.
 
     e.g. `ESTAB 1574 0 127.0.0.1:4401 127.0.0.1:38648` on the proxy's side: the proxy took the
@@ -180,14 +198,14 @@ def _how_ended(record: Record | None, end_time: str | None) -> str:
 
 
 
-@rule("idle-timeout", ids=("server-idle-timeout",), needs=("sccache-log",))
+@rule("idle-timeout", emits=("server-idle-timeout",), reads=("ipc-broken", "server-exited-midbuild"),
+      needs=("sccache-log",))
 def idle_shutdown(ctx: Context) -> None:
     """What it detects: the server shut itself down after `SCCACHE_IDLE_TIMEOUT` seconds without a request.
 
     Why builds fail: during one very long compile or link no request reaches the server; when
     the idle timer fires, the server exits and clients still using it lose their channel.
     After a finished build an idle shutdown is normal and reported as benign.
-    Fix: raise `SCCACHE_IDLE_TIMEOUT` (seconds; 0 = never) for long builds, set before the server starts.
     """
     idle_s = ctx.facts["idle_timeout_s"]
     channel_lost = any(ctx.matched(i) for i in ("ipc-broken", "server-exited-midbuild"))
@@ -197,7 +215,7 @@ def idle_shutdown(ctx: Context) -> None:
     for record in ctx.events("server-shutdown", "sccache-log"):
         if "idle" not in record.text:
             continue
-        previous = ctx.scan.previous.get((record.source, record.line)) if ctx.scan else None
+        previous = ctx.scan.previous.get((record.source, record.line))
         if previous is not None and "shutdown" in previous.text and "handle_client" in previous.text:
             continue  # an explicit --stop-server request, not the idle timer
         gap = seconds_between(previous.time, record.time) if previous else None
@@ -208,12 +226,10 @@ def idle_shutdown(ctx: Context) -> None:
         gap_words = f"{gap:.0f} s after the last request" if gap is not None else "after a quiet period"
         summary = (f"The server shut down for idleness {gap_words} (idle timeout {idle_s} s, "
                    f"{ctx.fact_sources.get('idle_timeout_s', 'default')}).")
-        finding = ctx.add("server-idle-timeout", confidence=0.8 if failure_after else 0.5,
-                          role=None if failure_after else "benign",
-                          reason=f"idle shutdown at {clock(record.time)}", summary=summary,
-                          evidence=[Evidence.of(record)])
-        if failure_after and not finding.role_fixed:
-            # The signature's default role is benign (idle shutdowns after a build are normal);
-            # a channel failure in the same bundle makes the shutdown the cause.
-            finding.role = "root-cause"
+        # The signature's default role is benign (idle shutdowns after a build are normal);
+        # a channel failure in the same bundle makes the shutdown the cause.
+        ctx.add("server-idle-timeout", confidence="strong" if failure_after else "weak",
+                role="root-cause" if failure_after else "benign",
+                reason=f"idle shutdown at {clock(record.time)}", summary=summary,
+                evidence=[Evidence.of(record)])
         return

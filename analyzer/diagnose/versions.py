@@ -6,8 +6,8 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from analyzer.diagnose import rule
 from analyzer.diagnose.context import Context
+from analyzer.diagnose.registry import rule
 from analyzer.textnum import MAX_DIGITS, parse_uint
 
 DEFECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "known_defects.toml"
@@ -17,6 +17,10 @@ DEFECTS_FILE = Path(__file__).resolve().parent.parent / "data" / "known_defects.
 def known_defects() -> tuple[dict, ...]:
     with open(DEFECTS_FILE, "rb") as handle:
         return tuple(tomllib.load(handle).get("defect", []))
+
+
+# Every finding ID a known defect names as a symptom: the rule reads them all.
+DEFECT_SYMPTOMS = tuple(sorted({s for defect in known_defects() for s in defect["symptoms"]}))
 
 
 def version_tuple(text: str) -> tuple[int, ...] | None:
@@ -29,19 +33,18 @@ def version_tuple(text: str) -> tuple[int, ...] | None:
     return tuple(parts) if parts else None
 
 
-@rule("known-defects", ids=("sccache-known-defect",), needs=())
+@rule("known-defects", emits=("sccache-known-defect",), reads=DEFECT_SYMPTOMS)
 def known_defect(ctx: Context) -> None:
     """What it detects: an sccache version inside a range with a known defect whose symptoms are present.
 
     Why builds fail: the configuration may be right and the version wrong.
-    Fix: upgrade to the fixed version the finding names (or a later one).
     """
     version = version_tuple(ctx.facts.get("sccache_version", ""))
     if version is None:
         return
     for defect in known_defects():
         low, high = version_tuple(defect["affected_from"]), version_tuple(defect["affected_to"])
-        if not (low <= version <= high):
+        if low is None or high is None or not (low <= version <= high):
             continue
         if defect.get("backend") and ctx.facts.get("backend") not in (None, defect["backend"]):
             continue
@@ -49,7 +52,7 @@ def known_defect(ctx: Context) -> None:
         if not present:
             continue
         fixed = f"fixed in {defect['fixed_in']}" if defect["fixed_in"] else "no fixed release known"
-        ctx.add("sccache-known-defect", confidence=0.7,
+        ctx.add("sccache-known-defect", confidence="moderate",
                 reason=f"sccache {ctx.facts['sccache_version']} is in {defect['affected_from']}–{defect['affected_to']} ({fixed})",
                 summary=f"{defect['title']} ({defect['reference']}): {defect['detail']} This bundle's sccache is "
                         f"{ctx.facts['sccache_version']}; {fixed}.")

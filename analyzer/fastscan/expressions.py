@@ -63,10 +63,10 @@ def _escaped_end(text: str) -> bool:
     return (len(text) - len(text.rstrip("\\"))) % 2 == 1
 
 
-def signature_expressions(library, kind: str) -> list[tuple[Expression, Expression | None]] | None:
+def signature_expressions(library, kind: str) -> list[tuple[Expression, Expression | None]]:
     """(expression, fallback) per block of every signature for `kind`: the specific
     literal or else the regex first, the other as the fallback if hyperscan refuses it."""
-    found = []
+    found: list[tuple[Expression, Expression | None]] = []
     for pattern in library.patterns:
         if kind not in pattern.applies_to:
             continue

@@ -35,7 +35,7 @@ PARSERS: dict[str, Parser] = {}
 _loaded = False
 
 
-def register(cls: type) -> type:
+def register(cls: type[Parser]) -> type[Parser]:
     """Class decorator: add one instance of the parser to the registry."""
     kind = cls.kind
     if kind in PARSERS:

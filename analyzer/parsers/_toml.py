@@ -176,9 +176,9 @@ def settings(lines: Iterable[str], source: str, kind: str) -> Iterator[Item | tu
     try:
         document = tomllib.loads("\n".join(kept))
     except (tomllib.TOMLDecodeError, RecursionError) as error:
-        where = TOML_POSITION.search(str(error))
+        position = TOML_POSITION.search(str(error))
         reason = str(error) if isinstance(error, tomllib.TOMLDecodeError) else "nested too deep"
-        yield Problem(source, int(where["line"]) if where else None, f"invalid TOML: {reason}; read line by line")
+        yield Problem(source, int(position["line"]) if position else None, f"invalid TOML: {reason}; read line by line")
         yield from _fallback(assignments, source, kind)
         return
     lines_of = {a.path: a for a in assignments}

@@ -302,7 +302,7 @@ def unwrap(lines: Iterable[str]) -> Iterator[tuple[int, str, str]]:
         info = PS_INFO.match(raw)
         if PS_POSITION.match(raw) or info or (in_decoration and raw.startswith("+ ")):
             in_decoration = True
-            after_error_id = bool(info) and info["name"] == "FullyQualifiedErrorId"
+            after_error_id = info is not None and info["name"] == "FullyQualifiedErrorId"
             yield number, raw, DECORATION
             continue
         if after_error_id and not raw.strip():

@@ -122,14 +122,15 @@ class _State:
         if ruler:
             self.value_column = ruler.start(3)
             return
-        if self._continues(line):
-            if self.current["function"]:
-                self.current["value"] += "\n" + line
-                self.current["function"] = line.strip() != "}"
+        current = self.current
+        if current is not None and self._continues(line):
+            if current["function"]:
+                current["value"] += "\n" + line
+                current["function"] = line.strip() != "}"
             else:
-                self.current["value"] += line.strip()  # PowerShell cut the value at the column width
-            self.current["end"] = number
-            self.current["text"] += "\n" + line
+                current["value"] += line.strip()  # PowerShell cut the value at the column width
+            current["end"] = number
+            current["text"] += "\n" + line
             return
         yield from self._close()
         item = self._start(number, line)
@@ -146,7 +147,7 @@ class _State:
             return False
         if self.current.get("function"):
             return True
-        return (self.value_column is not None or self.current.get("listed")) and line[:1] == " "
+        return bool(self.value_column is not None or self.current.get("listed")) and line[:1] == " "
 
     def _start(self, number: int, line: str) -> bool | None:
         vc = self.value_column
@@ -163,7 +164,8 @@ class _State:
             start, name = self.list_name
             self.list_name = None
             self._open(start, line, name, m.group("value").strip(), listed=True)
-            self.current["end"] = number  # the record spans `Name  : X` to `Value : v`
+            if self.current is not None:
+                self.current["end"] = number  # the record spans `Name  : X` to `Value : v`
             return True
         m = EXPORT.match(line)
         if m:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from analyzer.parsers import Item, register
 from analyzer.parsers._badrun import BadRun
@@ -114,6 +115,9 @@ class ProcessesParser:
         keys = [BLOCK_KEYS.get(m.group("key").strip().lower()) for ln in lines if (m := BLOCK_LINE.match(ln))]
         if {"name", "pid"} <= set(keys) and ("Image Name" in head or "映像名称" in head or "ProcessId" in head):
             score = max(score, 0.7)
+        # Get-CimInstance Win32_Process | Select-Object ProcessId,ParentProcessId,CommandLine | Format-List
+        if "ProcessId" in head and "pid" in keys and ({"ppid", "cmdline"} & set(keys)):
+            score = max(score, 0.7)
         if _csv_row(lines[0] if lines else ""):
             score = max(score, 0.6)
         if score and re.search(r"tasklist|process|\bps\b|wmic", name, re.I):
@@ -180,7 +184,7 @@ def _row_loop(numbered: Numbered, bad: BadRun, parse_row) -> Iterator[Item]:
         yield record
 
 
-def _record(source: str, number: int, line: str, end: int | None = None, **values: str | None) -> Record:
+def _record(source: str, number: int, line: str, end: int | None = None, **values: Any) -> Record:
     if not values.get("name") and values.get("cmdline"):
         values["name"] = exe_name(values["cmdline"] or "")
     return Record(source, KIND, number, line, end_line=end, fields=fields(**values))
@@ -197,7 +201,8 @@ def _read_tasklist(number: int, header: str, numbered: Numbered, source: str, ba
 
 
 def _read_get_process(number: int, header: str, numbered: Numbered, source: str, bad: BadRun) -> Iterator[Item]:
-    unit = re.search(r"WS\((\w)\)", header).group(1)
+    found_unit = re.search(r"WS\((\w)\)", header)
+    unit = found_unit.group(1) if found_unit else "K"
 
     def row(n: int, line: str) -> Record | None:
         m = GET_PROCESS_ROW.match(line)
@@ -246,7 +251,7 @@ def _read_wmic(number: int, header: str, numbered: Numbered, source: str, bad: B
              "ProcessId": "pid", "CreationDate": "started", "WorkingSetSize": "memory", "ExecutablePath": "path"}
 
     def row(n: int, line: str) -> Record | None:
-        values: dict[str, str | None] = {}
+        values: dict[str, Any] = {}
         for i, (start, title) in enumerate(columns):
             end = columns[i + 1][0] if i + 1 < len(columns) else None
             values[names[title]] = line[start:end].strip() or None
@@ -265,7 +270,7 @@ def _read_ps(number: int, header: str, numbered: Numbered, source: str, bad: Bad
 
     def row(n: int, line: str) -> Record | None:
         tokens = line.split()
-        values: dict[str, str | None] = {}
+        values: dict[str, Any] = {}
         at = 0
         for title, width in zip(titles, widths, strict=True):
             if title in ("CMD", "COMMAND", "ARGS") and title == titles[-1]:

@@ -97,7 +97,7 @@ def _recover(text: str, source: str) -> Iterator[Item]:
     """Yield the facts and entries that are complete in a damaged file."""
     found = FINGERPRINT.search(text)
     fingerprint = _u64(found["value"]) if found else None
-    if fingerprint is not None:
+    if found is not None and fingerprint is not None:
         yield Fact("rustc_fingerprint", fingerprint, source, line_at(text, found.start()))
     for match in ENTRY_START.finditer(text):
         end = object_end(text, match.end() - 1)

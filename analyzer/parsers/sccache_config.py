@@ -60,7 +60,8 @@ class SccacheConfigParser:
             yield from _facts(key, value, source, last_line, backends_seen)
 
 
-def _facts(key: str, value: object, source: str, line: int | None, backends_seen: set[str]) -> Iterator[Fact]:
+def _facts(key: str, value: object, source: str, line: int | None,
+           backends_seen: set[str]) -> Iterator[Fact | Problem]:
     parts = key.split(".")
     if key == "server_startup_timeout_ms":
         # sccache reads a u64 of milliseconds; anything else (inf, 1e400, "60s") it rejects too

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from analyzer import timefmt
+from analyzer.compiles.lines import SCAN_EXPRESSIONS as COMPILE_EXPRESSIONS
 from analyzer.parsers import Item, register
 from analyzer.records import Fact, Problem, Record
 
@@ -127,6 +128,8 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("server-listening", re.compile(r"^(?:server started, listening on |sccache: Listening on (?:address|port) )")),
     ("server-start-failed", re.compile(r"^failed to start server")),       # failed to start server: Address already in use (os error 98)
     ("server-shutdown", re.compile(r"shutting down due to |fully shutting down")),
+    ("cache-miss", re.compile(r"^\[[^\]\n]+\]: Cache miss\b")),               # [util]: Cache miss in 0.000 s
+    ("cache-hit", re.compile(r"^\[[^\]\n]+\]: Cache hit\b")),                 # [util]: Cache hit in 0.002 s
 )
 
 
@@ -210,6 +213,8 @@ SCAN_HINTS: tuple[tuple[str, str], ...] = (
     # events are searched in the message, which follows the `[time LEVEL target] ` prefix
     *((f"event:{name}", pattern.pattern.lstrip("^")) for name, pattern in EVENTS),
     ("fact:proxy", PROXY.pattern),
+    # the compile lines of a debug log, for the per-compile table (analyzer/compiles)
+    *(("compile", expression) for expression in COMPILE_EXPRESSIONS),
 )
 
 
@@ -231,7 +236,8 @@ _FOREIGN = re.compile(
     r"^\s*(?:Compiling|Checking|Finished|Fresh|Running|Downloaded|Updating) \S"
     r"|error: process didn't exit successfully|error: could not compile|^warning: unused"
     r"|^\[\d+/\d+\] |^FAILED: |^ninja: |^g?make(?:\[\d+\])?: |^-- (?:Configuring|Build files)"
-    r"|error MSB\d+|^Compile requests\s+\d",
+    r"|error MSB\d+|^Compile requests\s+\d"
+    r"|make(?:\[\d+\])?: \*\*\* ",  # make's error, glued to a line or not
     re.MULTILINE,
 )
 _LOG_TARGETS = ("sccache", "opendal", "reqsign", "hyper", "reqwest")

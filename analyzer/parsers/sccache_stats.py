@@ -8,6 +8,14 @@ The `Non-cacheable reasons:` block lists `reason   count` rows up to a blank lin
 a record named `Non-cacheable reason: <reason>`. JSON (`--stats-format=json`, one line):
     {"stats":{"compile_requests":12,...,"not_cached":{"missing input":8}},"version":"0.16.0",...}
 JSON keys are mapped to the text labels so later stages see one vocabulary.
+
+Since 0.15 a multi-level cache adds indented rows per level, after `Multi-level cache levels`
+and under `Cache location  Multi-level (N levels)`:
+      L1 (webdav) hits                      4
+      L1 (webdav)                    webdav, name: , prefix: /
+Each becomes a record with a `level` field (`L1 (webdav)`) and a `stat` field (`hits`, or
+`location` for the rows under the location). `--show-adv-stats` and the JSON `adv_counts` give
+counts per compiler (`Cache hits (c [gcc])`) where `--show-stats` gives them per language.
 """
 
 from __future__ import annotations
@@ -31,6 +39,10 @@ REASONS_HEADER = re.compile(r"^Non-cacheable reasons:\s*$")
 DIST_HEADER = re.compile(r"^Successful distributed compiles\s*$")
 # [2026-11-21T05:55:09Z DEBUG sccache::commands] request_stats  (client debug lines around the table)
 LOG_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d[T ]")
+#   L0 (disk) hits        0   |   L1 (webdav)     webdav, name: , prefix: /
+LEVEL_ROW = re.compile(r"^\s+(?P<level>L\d+ \((?P<backend>[^)]*)\))(?:\s(?P<stat>\S.*?))?\s{2,}(?P<value>\S.*?)\s*$")
+# `L1 (webdav) hits` as a record name: the level and its stat
+LEVEL_NAME = re.compile(r"^(?P<level>L\d+ \([^)]*\)) (?P<stat>.+)$")
 # Lines that are neither a stat nor garbage: client chatter printed with the table.
 CHATTER = re.compile(r"^(?:Stopping sccache server\.\.\.|sccache: |Run with SCCACHE_LOG=|\s)")
 # 0.026 s | 50.00 % | 10 GiB | 5 KiB | 123 bytes | 12
@@ -67,6 +79,13 @@ def backend_of(location: str) -> str | None:
     return BACKENDS.get(head.strip().lower())
 
 
+def level_backend(level: str) -> str | None:
+    """`L1 (webdav)` -> `webdav`, `L0 (disk)` -> `disk`, `L2 (azblob)` -> `azure`."""
+    match = re.search(r"\(([^)]*)\)", level)
+    name = match.group(1).strip().lower() if match else ""
+    return "disk" if name == "disk" else BACKENDS.get(name, name or None)
+
+
 def stat_facts(name: str, value: str, source: str, line: int) -> Iterator[Fact]:
     """Facts one stat states: its number, and the version / location rows."""
     if name.startswith("Version"):
@@ -78,6 +97,8 @@ def stat_facts(name: str, value: str, source: str, line: int) -> Iterator[Fact]:
         if backend:
             yield Fact("backend", backend, source, line)
         return
+    if name.endswith(" location") and name.startswith("L"):
+        return  # a level's location: the level records carry it
     number = numeric(value)
     if number is not None and not name.startswith("Non-cacheable reason:"):
         yield Fact(f"stats.{snake(name)}", number, source, line)
@@ -130,7 +151,8 @@ def _seconds(value: object) -> float | None:
 
 def json_rows(document: dict) -> Iterator[tuple[str, str]]:
     """(label, value) pairs from the JSON form, named and formatted as the text form."""
-    stats = document.get("stats") if isinstance(document.get("stats"), dict) else {}
+    raw = document.get("stats")
+    stats: dict = raw if isinstance(raw, dict) else {}
     counts = {}
     for key, label in JSON_LABELS:
         count = _count(stats.get(key))
@@ -138,13 +160,18 @@ def json_rows(document: dict) -> Iterator[tuple[str, str]]:
             continue
         counts[key] = count
         yield label, str(count)
-        per_language = stats.get(key, {}).get("counts") if isinstance(stats.get(key), dict) else None
-        for language, n in sorted((per_language or {}).items()):
-            if n:
+        for group in ("counts", "adv_counts"):  # per language, then per compiler (`c [gcc]`)
+            for language, n in _breakdown(stats.get(key), group):
                 yield f"{label} ({language})", str(n)
     if "cache_hits" in counts and "cache_misses" in counts:
         total = counts["cache_hits"] + counts["cache_misses"]
-        yield "Cache hits rate", f"{100 * counts['cache_hits'] / total:.2f} %" if total else "-"
+        yield "Cache hits rate", _rate(counts["cache_hits"], total)
+        for group in ("counts", "adv_counts"):
+            hits = dict(_breakdown(stats.get("cache_hits"), group))
+            misses = dict(_breakdown(stats.get("cache_misses"), group))
+            for language in sorted(set(hits) | set(misses)):
+                yield f"Cache hits rate ({language})", _rate(hits.get(language, 0),
+                                                            hits.get(language, 0) + misses.get(language, 0))
     for label, duration_key, divisor_key in JSON_AVERAGES:
         duration = _seconds(stats.get(duration_key))
         if duration is not None:
@@ -154,11 +181,47 @@ def json_rows(document: dict) -> Iterator[tuple[str, str]]:
     if isinstance(not_cached, dict):
         for reason, n in sorted(not_cached.items(), key=lambda kv: (-_sort_count(kv[1]), kv[0])):
             yield f"Non-cacheable reason: {reason}", str(n)
+    yield from _json_levels(stats.get("multi_level"))
     dist = stats.get("dist_compiles")
     if isinstance(dist, dict):
         for host, n in sorted(dist.items()):
             yield f"Distributed compiles: {host}", str(n)
     yield from _json_tail(document)
+
+
+def _breakdown(value: object, group: str) -> list[tuple[str, int]]:
+    """Non-zero counts of one stat per language (`counts`) or per compiler (`adv_counts`)."""
+    table = value.get(group) if isinstance(value, dict) else None
+    if not isinstance(table, dict):
+        return []
+    return sorted((str(k), v) for k, v in table.items() if isinstance(v, int) and not isinstance(v, bool) and v)
+
+
+def _rate(hits: int, total: int) -> str:
+    return f"{100 * hits / total:.2f} %" if total else "-"
+
+
+# JSON level key -> the words the text form prints after the level name
+LEVEL_LABELS = (("hits", "hits"), ("misses", "misses"), ("writes", "writes"), ("write_failures", "write failures"),
+                ("backfills_from", "backfills from"), ("backfills_to", "backfills to"))
+
+
+def _json_levels(levels: object) -> Iterator[tuple[str, str]]:
+    """The `multi_level` list (0.15+) as the text form's indented level rows."""
+    if not isinstance(levels, list) or not levels:
+        return
+    yield "Multi-level cache levels", str(len(levels))
+    for level in levels:
+        if not isinstance(level, dict) or not isinstance(level.get("name"), str):
+            continue
+        name = level["name"]
+        for key, words in LEVEL_LABELS:
+            if isinstance(level.get(key), int) and not isinstance(level.get(key), bool):
+                yield f"{name} {words}", str(level[key])
+        if isinstance(level.get("hits"), int) and isinstance(level.get("misses"), int):
+            yield f"{name} hit rate", _rate(level["hits"], level["hits"] + level["misses"])
+        if isinstance(level.get("location"), str):
+            yield f"{name} location", level["location"]
 
 
 def _sort_count(value: object) -> int:
@@ -204,6 +267,10 @@ class SccacheStatsParser:
             if not line.strip():
                 section = "" if section == "reasons" else section
                 continue
+            level = LEVEL_ROW.match(line)
+            if level and section in ("levels", "locations"):
+                yield from self._level(level, section, line, number, source)
+                continue
             if LOG_LINE.match(line) or CHATTER.match(line):
                 continue
             if line.lstrip().startswith("{"):
@@ -224,12 +291,30 @@ class SccacheStatsParser:
                 continue
             misses = 0
             name, value = row["name"], row["value"]
+            if name == "Multi-level cache levels":
+                section = "levels"
+            elif name == "Cache location" and value.startswith("Multi-level"):
+                section = "locations"
+            elif section in ("levels", "locations"):
+                section = ""
             if section == "reasons":
                 name = f"Non-cacheable reason: {name}"
             elif section == "dist":
                 name = f"Distributed compiles: {name}"
             yield Record(source, KIND, number, line, fields=fields(name=name, value=value))
             yield from stat_facts(name, value, source, number)
+
+    def _level(self, match: re.Match, section: str, line: str, number: int, source: str) -> Iterator[Item]:
+        """One indented row of a multi-level cache: a level's counter or its location."""
+        level, value = match["level"], match["value"]
+        stat = "location" if section == "locations" and not match["stat"] else (match["stat"] or "")
+        if not stat:
+            return
+        name = f"{level} {stat}"
+        yield Record(source, KIND, number, line, fields=fields(name=name, value=value, level=level, stat=stat))
+        yield from stat_facts(name, value, source, number)
+        if stat == "location" and backend_of(value) not in (None, "disk"):
+            yield Fact("backend", backend_of(value), source, number)  # the remote level of the chain
 
     def _json(self, first: str, rest: Iterator[str], number: int, source: str) -> Iterator[Item]:
         """Read a JSON document starting at `first` (one line, or pretty-printed over many)."""
@@ -252,5 +337,9 @@ class SccacheStatsParser:
             yield Problem(source, number, "stats JSON could not be read")
             return
         for name, value in json_rows(document):
-            yield Record(source, KIND, number, f"{name}  {value}", fields=fields(name=name, value=value))
+            level = LEVEL_NAME.match(name)
+            extra = {"level": level["level"], "stat": level["stat"]} if level else {}
+            yield Record(source, KIND, number, f"{name}  {value}", fields=fields(name=name, value=value, **extra))
             yield from stat_facts(name, value, source, number)
+            if extra.get("stat") == "location" and backend_of(value) not in (None, "disk"):
+                yield Fact("backend", backend_of(value), source, number)

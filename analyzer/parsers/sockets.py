@@ -16,10 +16,11 @@ States are normalised (`LISTENING`/`LISTEN` -> `LISTEN`, `ESTAB` -> `ESTABLISHED
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 
-from analyzer.parsers import Item, register
+from analyzer.parsers import Item, _nettcp, register
 from analyzer.parsers._badrun import BadRun
 from analyzer.records import Fact, Record, fields
 
@@ -100,7 +101,7 @@ class SocketsParser:
 
     def sniff(self, head: str, name: str) -> float:
         lines = head.splitlines()
-        score = 0.0
+        score = _nettcp.sniff(lines)
         if any(WIN_HEADER.match(ln) or ZH_HEADER.match(ln) or SS_HEADER.match(ln)
                or UNIX_NETSTAT_HEADER.match(ln) for ln in lines):
             score += 0.6
@@ -114,11 +115,24 @@ class SocketsParser:
         return min(1.0, score)
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
+        numbered = enumerate(lines, 1)
+        for number, line in numbered:
+            if line.strip():
+                first = (number, line)
+                break
+        else:
+            return
+        if _nettcp.starts(first[1]):
+            yield from _nettcp.parse(first, numbered, source)
+            return
+        yield from self._netstat_ss(itertools.chain([first], numbered), source)
+
+    def _netstat_ss(self, numbered: Iterable[tuple[int, str]], source: str) -> Iterator[Item]:
         layout = _Layout()
         pending: tuple[int, str, dict[str, str | None]] | None = None
         bad = BadRun(source, "a socket row", "socket rows")
         facts_done: set[str] = set()
-        for number, line in enumerate(lines, 1):
+        for number, line in numbered:
             if not line.strip():
                 continue
             yield from _facts_for_line(line, source, number, facts_done)

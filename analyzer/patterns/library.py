@@ -1,4 +1,4 @@
-"""The compiled pattern library: match records against every signature, prefilter first.
+"""The compiled pattern library: match records against every indication, prefilter first.
 
 `Library.match(record)` runs one multi-literal pass over `record.text`, then only the
 regexes of the blocks whose literal occurs (plus those without one), and only for
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from analyzer.patterns.model import Match, Pattern, PatternError
+from analyzer.patterns.model import Definition, Match, Pattern, PatternError
 from analyzer.patterns.prefilter import Finder, best_finder
 from analyzer.records import Record
 
@@ -18,11 +18,15 @@ BlockRef = tuple[int, int]  # (pattern index, block index)
 
 
 class Library:
-    """Validated patterns plus the problems found while loading them."""
+    """Validated definitions (one per finding ID), their indications flattened into `patterns`
+    for matching, plus the problems found while loading them."""
 
-    def __init__(self, patterns: Iterable[Pattern], errors: Iterable[PatternError] = (),
+    def __init__(self, definitions: Iterable[Definition], errors: Iterable[PatternError] = (),
                  finder: Finder | None = None) -> None:
-        self.patterns: tuple[Pattern, ...] = tuple(patterns)
+        self.definitions: dict[str, Definition] = {d.id: d for d in sorted(definitions, key=lambda d: d.id)}
+        self.patterns: tuple[Pattern, ...] = tuple(p for d in self.definitions.values() for p in d.indications)
+        self._by_name = {p.name: p for p in self.patterns}
+        self._position = {p.name: i for i, p in enumerate(self.patterns)}
         self.errors: tuple[PatternError, ...] = tuple(errors)
         self._literals = sorted({b.prefilter for p in self.patterns for b in p.blocks if b.prefilter})
         literal_index = {literal: i for i, literal in enumerate(self._literals)}
@@ -41,14 +45,27 @@ class Library:
                 self._kinds[kind] = self._kinds.get(kind, frozenset()) | {pi}
 
     def __len__(self) -> int:
-        return len(self.patterns)
+        return len(self.definitions)
 
     def ids(self) -> list[str]:
-        """Distinct pattern ids in file order."""
-        return list(dict.fromkeys(p.id for p in self.patterns))
+        """Every defined finding ID, sorted (rule-only IDs included)."""
+        return list(self.definitions)
+
+    def definition(self, finding_id: str) -> Definition | None:
+        return self.definitions.get(finding_id)
 
     def by_id(self, pattern_id: str) -> list[Pattern]:
-        return [p for p in self.patterns if p.id == pattern_id]
+        """The indications of one ID, in file order."""
+        found = self.definitions.get(pattern_id)
+        return list(found.indications) if found is not None else []
+
+    def position(self, name: str) -> int:
+        """Where the indication `name` stands in the library (file order), for stable tie-breaks."""
+        return self._position.get(name, len(self._position))
+
+    def signature(self, name: str) -> Pattern | None:
+        """The indication named `name` (`proxy-in-path.tunnel`, or the ID for an unnamed one)."""
+        return self._by_name.get(name)
 
     def literals(self) -> list[str]:
         """The prefilter literals, sorted (e.g. for a `grep -F -f` comparison)."""

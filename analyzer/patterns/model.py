@@ -1,4 +1,5 @@
-"""The values a pattern library is made of: signatures, their match blocks, docs, and matches.
+"""The values a pattern library is made of: one definition per finding ID, its indications
+(line signatures), their match blocks, docs, and matches.
 
 All frozen, so a loaded library can be shared between threads and bundles.
 """
@@ -17,7 +18,7 @@ Captures = tuple[tuple[str, str], ...]
 
 @dataclass(frozen=True, slots=True)
 class PatternError:
-    """One problem in one pattern file, named by file and TOML key (`match[1].regex`)."""
+    """One problem in one pattern file, named by file and TOML key (`indication[1].match[0].regex`)."""
 
     file: str
     key: str
@@ -32,8 +33,8 @@ class PatternError:
 
 @dataclass(frozen=True, slots=True)
 class MatchBlock:
-    """One `[[match]]` table. `prefilter` is the literal a record must contain to be tried:
-    the block's own `literal`, else one derived from the regex, else None (always tried)."""
+    """One `[[indication.match]]` table. `prefilter` is the literal a record must contain to be
+    tried: the block's own `literal`, else one derived from the regex, else None (always tried)."""
 
     regex: regex.Pattern
     literal: str | None
@@ -55,7 +56,7 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class PatternDoc:
-    """The ruff-style documentation every signature carries."""
+    """The ruff-style documentation every finding ID carries (and an indication may refine)."""
 
     what_it_detects: str
     why_builds_fail: str
@@ -64,10 +65,32 @@ class PatternDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class Causality:
+    """How a finding ID sits in a chain of causes (the `[causality]` table).
+
+    `root_cause`: "yes"; "fallback" (what the user saw: the verdict only when nothing known
+    explains it); "never" (a condition, not a failure). `explains`: the IDs it accounts for
+    when it is the verdict. `depth`: the tie-break between equally strong causes (deeper first).
+    """
+
+    depth: int = 0
+    root_cause: str = "yes"
+    explains: frozenset[str] = frozenset()
+    costly_when_build_succeeds: bool = False
+    replayed_failure: bool = False
+    contributing_when_failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Pattern:
-    """One signature file (`patterns/<id>[.<variant>].toml`)."""
+    """One indication of a finding ID: a line signature with the values it reports.
+
+    Title, role, severity, confidence, event, artifact kinds and docs are the indication's own
+    where its file sets them, else its ID's; `name` is `<id>` or `<id>.<indication name>`.
+    """
 
     id: str
+    name: str
     title: str
     status: str
     layer: str
@@ -80,13 +103,9 @@ class Pattern:
     examples_no_match: tuple[str, ...] = ()
     samples: tuple[str, ...] = ()
     event: str | None = None
+    confidence: str | None = None
     new_id: bool = False
     path: Path | None = None
-
-    @property
-    def name(self) -> str:
-        """The file stem: `proxy-in-path.tunnel` for a variant, else the id."""
-        return self.path.stem if self.path else self.id
 
     def search(self, text: str) -> Captures | None:
         """Captures of the first block that matches `text`, or None (no prefilter)."""
@@ -98,11 +117,41 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
-class Match:
-    """A pattern that fired on a record, with the named groups it captured.
+class Definition:
+    """Everything known about one finding ID: one file `patterns/<id>.toml`.
 
-    `signature` names the file that fired (`proxy-in-path.tunnel`), for rules that care
-    which variant of an ID matched.
+    `indications` is empty for IDs that only correlation rules detect; `rules` names them.
+    `needs` are the artifact kinds whose absence the report lists as keeping this ID from
+    being seen.
+    """
+
+    id: str
+    title: str
+    group: str
+    layer: str
+    default_role: str
+    severity: str
+    status: str
+    doc: PatternDoc
+    causality: Causality
+    meaning: str
+    typical_evidence: str
+    indications: tuple[Pattern, ...] = ()
+    rules: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    applies_to: frozenset[str] = frozenset()
+    samples: tuple[str, ...] = ()
+    event: str | None = None
+    new_id: bool = False
+    path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An indication that fired on a record, with the named groups it captured.
+
+    `signature` names the indication that fired (`proxy-in-path.tunnel`); its overrides
+    (title, role, severity, confidence) travel with it into the finding.
     """
 
     pattern_id: str

@@ -39,13 +39,14 @@ def index(rows: list[tuple[str, dict]]) -> str:
     lines = ["# Report gallery", "",
              f"One HTML and one Markdown report per sample bundle under `samples/`. Regenerate with `{COMMAND}`"
              " (or `make reports`); a test fails when these files are stale.", "",
-             "| sample | layer | root cause | confidence | reports |", "| --- | --- | --- | --- | --- |"]
+             "| sample | status | cache | layer | root cause | confidence | reports |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, report in rows:
         verdict = report["verdict"]
-        top = report["root_causes"][0]["confidence"] if report["root_causes"] else None
-        cause = f"`{verdict['root_cause']}`" if verdict["root_cause"] else "none (healthy)"
-        confidence = f"{top:.2f}" if top is not None else "–"
-        lines.append(f"| {name} | {verdict['layer']} | {cause} | {confidence} |"
+        cause = f"`{verdict['root_cause']}`" if verdict["root_cause"] else "none"
+        confidence = verdict.get("confidence_level") or "–"
+        state = (report.get("cache") or {}).get("state", "–")
+        lines.append(f"| {name} | {verdict.get('status')} | {state} | {verdict['layer']} | {cause} | {confidence} |"
                      f" [HTML]({name}.html) · [Markdown]({name}.md) |")
     return "\n".join(lines) + "\n"
 

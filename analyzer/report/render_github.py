@@ -70,7 +70,7 @@ def command(name: str, message: str, **properties) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(_clip(message, MESSAGE_CHARS))}"
 
 
-def annotations(report: dict, context: Context = Context()) -> list[str]:
+def workflow_commands(report: dict, context: Context = Context()) -> list[str]:
     """The workflow commands for one report, errors first."""
     status = verdict_status(report)
     verdict = report["verdict"]
@@ -190,7 +190,7 @@ def append_summary(report: dict, path: str) -> str | None:
 
 def render(report: dict, context: Context = Context()) -> str:
     """What goes to standard output. Appends to the step summary as a side effect when there is one."""
-    lines = annotations(report, context)
+    lines = workflow_commands(report, context)
     if context.summary_file:
         problem = append_summary(report, context.summary_file)
         if problem:

@@ -15,7 +15,8 @@ import jinja2
 import regex
 from markupsafe import Markup, escape
 
-from analyzer.report import svg_timeline
+from analyzer.compiles.summary import reason_text
+from analyzer.report import reading_guide, stats_text, svg_timeline
 
 BANNER_FACTS = ("sccache_version", "backend", "server_port", "proxy", "startup_timeout_ms", "storage_check_s")
 BACKTICK_SPAN = regex.compile(r"(`+)(.+?)\1")  # the report's own `code` quotes in prose
@@ -41,6 +42,7 @@ def environment() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              finalize=_finalize)
     env.filters["prose"] = prose
+    env.globals["reason_text"] = reason_text
     return env
 
 
@@ -60,6 +62,8 @@ def prose(text) -> Markup:
 def static(name: str) -> str:
     """A file of the templates folder as text (the CSS and script inlined into pages)."""
     env = environment()
+    if env.loader is None:
+        raise RuntimeError("the report templates have no loader")
     return env.loader.get_source(env, name)[0]
 
 
@@ -83,6 +87,10 @@ def render(report: dict) -> str:
         csp=Markup(csp(script)),  # our own constant text, no quotes to escape
         banner_facts=BANNER_FACTS,
         shell_names=SHELL_NAMES,
+        guide=reading_guide,
         main_facts=[(k, v) for k, v in facts if not k.startswith("stats.")],
         stat_facts=[(k, v) for k, v in facts if k.startswith("stats.")],
+        stats_totals=stats_text.totals(report["stats"]) if report.get("stats") else "",
+        stats_groups=stats_text.groups(report["stats"]) if report.get("stats") else [],
+        stats_levels=stats_text.levels(report["stats"]) if report.get("stats") else [],
     )

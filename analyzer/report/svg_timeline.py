@@ -5,7 +5,13 @@ with autoescaping, so log text in labels and tooltips is always escaped. One lan
 kind label (server log, client/cargo, sockets, processes, transcript, …). Timed events sit on a
 time axis; untimed events (time null) go, in report order, to a strip at the right end, hollow,
 as do events whose time is only inherited (`time_estimated`). The client's start-up timeout
-window — from the first `server-start`/`storage-init` event to +`startup_timeout_ms` — is shaded.
+window — from the first `server-start`/`storage-init` event to +`startup_timeout_ms` — is shaded,
+but only when the start-up is in question (a client gave up waiting, or the check was slow): on a
+healthy build or a failure that took milliseconds the band would only mislead.
+
+Events of one lane that fall within a few pixels of each other (the same second, as a rule) become
+one marker whose label carries the count, and labels get rows inside their own lane, so two labels
+never overlap (checked in a browser by tests/browser).
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ KEY_EVENTS = frozenset({
     "cargo-error", "could-not-compile", "probe-failed", "build-error", "server-crash", "kill", "stop-server",
 })
 WINDOW_ANCHORS = ("server-start", "storage-init")
+# Findings that put the client's start-up wait in question; only then is the window drawn.
+STARTUP_IN_QUESTION = frozenset({"server-startup-timeout", "storage-check-slow"})
+DIGEST_LIMIT = 40  # key events in the narrow-screen list that replaces the drawing
+GROUP_PX = 8  # events of one lane closer than this share a marker
+CHAR_W = 6.6  # a generous width of one 11 px label character
 
 
 @dataclass
@@ -50,6 +61,10 @@ class Marker:
     cause: bool
     label: str = ""
     label_y: float = 0.0
+    count: int = 1
+    x_label: float = 0.0
+    when: str = ""
+    where: str = ""
 
 
 @dataclass
@@ -62,6 +77,7 @@ class Layout:
     window: dict | None = None
     untimed: dict | None = None
     timed: bool = False
+    digest: list[Marker] = field(default_factory=list)
     lane_h: int = LANE_H
 
 
@@ -106,11 +122,14 @@ def layout(report: dict) -> Layout:
         moment = parse_time(event["time"])
         if moment is not None:
             result.markers.append(_marker(event, scale(moment), lane_y, cause_keys, event["time_estimated"]))
-    _spread(result.markers)
+    result.markers = _spread(result.markers)
+    result.digest = [m for m in sorted(result.markers, key=lambda m: (m.hollow, m.x)) if m.key][:DIGEST_LIMIT]
     return result
 
 
 def _window(report: dict, events: list[dict]) -> tuple[float, float, int] | None:
+    if not startup_in_question(report):
+        return None
     timeout = report["facts"].get("startup_timeout_ms")
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         return None
@@ -119,6 +138,11 @@ def _window(report: dict, events: list[dict]) -> tuple[float, float, int] | None
         if event["event"] in WINDOW_ANCHORS and start is not None:
             return start, start + timeout / 1000, int(timeout)
     return None
+
+
+def startup_in_question(report: dict) -> bool:
+    """A client waited for a server start and that wait is part of the story."""
+    return any(f["id"] in STARTUP_IN_QUESTION and f.get("role") != "benign" for f in report.get("findings", []))
 
 
 def _span(times: list[float], window) -> tuple[float, float] | None:
@@ -172,32 +196,53 @@ def _marker(event: dict, x: float, lane_y: dict, cause_keys: set, hollow: bool) 
         when += " (estimated)"
     tooltip = f"{when} · {event['event']} · {event['source']}:{event['line']}\n{event['text']}"
     return Marker(x=x, y=lane_y[lane_of(event["kind"])], event=event["event"], tooltip=tooltip,
-                  hollow=hollow, key=key, cause=cause, label=event["event"] if key else "")
+                  hollow=hollow, key=key, cause=cause, label=event["event"] if key else "",
+                  when=event["time"] or "untimed", where=f"{event['source']}:{event['line']}")
 
 
-LABEL_ROWS = (-12, 22, -25)  # label offsets from the lane's centre line: above, below, higher
+LABEL_ROWS = (-11, 21)  # label baselines from the lane's centre line: above, below; both inside the lane
 
 
-def _spread(markers: list[Marker]) -> None:
-    """Nudge markers that would sit on top of each other; give labels a row where they fit."""
-    seen: dict[tuple[float, int], int] = {}
+def _group(markers: list[Marker]) -> list[Marker]:
+    """One marker per lane and few-pixel bucket: events of the same second share it, with the count.
+    The group shows its most telling member (root-cause evidence, then a key event)."""
+    groups: dict[tuple[float, bool, int], list[Marker]] = {}
     for marker in markers:
-        slot = (marker.y, round(marker.x / 6))
-        count = seen.get(slot, 0)
-        seen[slot] = count + 1
-        marker.y += (-1) ** count * 5 * ((count + 1) // 2)
-    lane_rows: dict[float, list[float]] = {}
-    for marker in sorted((m for m in markers if m.label), key=lambda m: m.x):
+        groups.setdefault((marker.y, marker.hollow and marker.x >= UNTIMED_START - 8, round(marker.x / GROUP_PX)),
+                          []).append(marker)
+    merged = []
+    for members in groups.values():
+        best = max(members, key=lambda m: (m.cause, m.key))
+        if len(members) > 1:
+            names = sorted({m.event for m in members})
+            best.count = len(members)
+            best.tooltip = f"{len(members)} events here ({', '.join(names)})\n" + "\n\n".join(
+                m.tooltip for m in members[:12])
+            if best.label or any(m.key for m in members):
+                best.key = True
+                best.label = f"{best.event} +{len(members) - 1}"
+        merged.append(best)
+    return sorted(merged, key=lambda m: m.x)
+
+
+def _spread(markers: list[Marker]) -> list[Marker]:
+    """Group crowded markers, then give each label a row of its own lane where it fits; a label
+    with no room is dropped (the tooltip and the events table still carry it)."""
+    markers = _group(markers)
+    lane_rows: dict[int, list[float]] = {}
+    for marker in (m for m in markers if m.label):
         lane = lane_of_y(marker.y)
         rows = lane_rows.setdefault(lane, [float("-inf")] * len(LABEL_ROWS))
-        half = len(marker.label) * 3.2
-        row = next((i for i, end in enumerate(rows) if end < marker.x - half), None)
+        half = len(marker.label) * CHAR_W / 2
+        marker.x_label = min(max(marker.x, LABEL_W + half), RIGHT - half)
+        row = next((i for i, end in enumerate(rows) if end < marker.x_label - half), None)
         if row is None:
-            marker.label = ""  # no room: the tooltip and the table still carry it
+            marker.label = ""
             continue
-        rows[row] = marker.x + half + 4
+        rows[row] = marker.x_label + half + 6
         centre = TOP + lane * LANE_H + LANE_H / 2
         marker.label_y = centre + LABEL_ROWS[row]
+    return markers
 
 
 def lane_of_y(y: float) -> int:

@@ -377,8 +377,10 @@ class Lab:
 
     def expected(self, description: str, root_cause, layer: str, findings: list,
                  roles: dict | None = None, ruled_out: list | None = None,
-                 wrong: list | None = None, notes: str | None = None) -> None:
-        doc = {"description": description, "real": True, "root_cause": root_cause, "layer": layer,
+                 wrong: list | None = None, notes: str | None = None, status: str | None = None) -> None:
+        """`status` defaults to `build-failed` with a root cause and `healthy` without one."""
+        status = status or ("build-failed" if root_cause else "healthy")
+        doc = {"description": description, "real": True, "status": status, "root_cause": root_cause, "layer": layer,
                "findings": findings, "roles": roles or {}, "ruled_out": ruled_out or [],
                "wrong_root_causes": wrong or []}
         if notes:

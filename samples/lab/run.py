@@ -27,7 +27,8 @@ import labkit  # noqa: E402
 
 MODULES = [m for m in [
     "storage_stall", "storage_errors", "port_taken", "server_killed", "wrapper",
-    "rustc_info_replay", "healthy", "unwritable_cache", "old_server", "idle_timeout",
+    "rustc_info_replay", "healthy", "unwritable_cache", "old_server", "idle_timeout", "cache_effectiveness",
+    "make_wrapper", "cc_builds", "dist", "backends", "versions", "stats_levels",
 ] if (Path(__file__).resolve().parent / "scenarios" / f"{m}.py").exists()]
 
 
@@ -36,6 +37,7 @@ def registry() -> dict:
     for mod in MODULES:
         m = importlib.import_module(f"scenarios.{mod}")
         found.update(m.SCENARIOS)
+    found.update(importlib.import_module("pairs").SCENARIOS)  # pairs for compare (pairs.py)
     return found
 
 

@@ -38,6 +38,7 @@ EXPECTED_KINDS = {
     "files/C/proj/app/.cargo/config.toml": "cargo-config",
     "files/C/proj/app/target/.rustc_info.json": "rustc-info",
     "files/C/Users/dev/sccache.log": "sccache-log",
+    "sccache-dist-status.txt": "dist-status",
 }
 TREE_SITTER = ["tree-sitter==0.26.1", "tree-sitter-powershell==0.26.4"]
 

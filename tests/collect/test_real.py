@@ -43,6 +43,7 @@ def expected_kind(path: str) -> str:
     fixed = {"manifest.json": "manifest", "env.txt": "env", "sockets.txt": "sockets", "processes.txt": "processes",
              "rustc-vV.txt": "version-info", "cargo-V.txt": "version-info", "sccache-version.txt": "version-info",
              "sccache-stats.json": "sccache-stats", "sccache-stats.txt": "sccache-stats",
+             "sccache-dist-status.txt": "dist-status",
              "run-output.txt": "cargo-output", "run-sccache-error.log": "sccache-log"}
     if path in fixed:
         return fixed[path]

@@ -71,9 +71,9 @@ def _ids_seen() -> set[str]:
 
 def _ids_with_a_source() -> set[str]:
     """IDs that a signature file or a diagnosis rule can produce today."""
-    ids = {p.name.split(".", 1)[0] for p in PATTERNS.glob("*.toml")}
+    ids = {p.stem for p in PATTERNS.glob("[!_]*.toml")}
     for item in load_rules().values():
-        ids.update(item.ids)
+        ids.update(item.emits)
     return ids
 
 

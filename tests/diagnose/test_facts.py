@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from analyzer.diagnose import facts
 from analyzer.records import Fact
 
 
-def bundle(*artifacts: tuple[str, list[Fact]]):
-    return SimpleNamespace(artifacts=[SimpleNamespace(kind=kind, facts=items) for kind, items in artifacts])
-
-
-def merge(env: dict[str, str], *artifacts):
-    return facts.merge_facts(bundle(*artifacts), env)
+def merge(env: dict[str, str], *artifacts: tuple[str, list[Fact]]):
+    return facts.merge_facts([(kind, fact) for kind, items in artifacts for fact in items], env)
 
 
 def test_defaults_without_artifacts_or_environment():

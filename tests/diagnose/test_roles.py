@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from analyzer import taxonomy
 from analyzer.diagnose import roles
 from analyzer.diagnose.model import Finding
-
-
-class Library:
-    """The two questions roles.assign asks of the knowledge base."""
-
-    def layer(self, finding_id: str) -> str:
-        entry = taxonomy.load().get(finding_id)
-        return entry.layer if entry else "cache-wrapper"
-
-    def title(self, finding_id: str) -> str:
-        return finding_id
+from tests.shared import knowledge
 
 
 def assign(*findings: Finding, build_succeeded: bool = False):
     ctx = SimpleNamespace(findings={f.id: f for f in findings}, ruled_out={}, missing=[], facts={},
-                          library=Library(), build_succeeded=build_succeeded)
+                          knowledge=knowledge(), build_succeeded=build_succeeded)
     return roles.assign(ctx)
 
 
@@ -31,26 +20,26 @@ def by_id(diagnosis) -> dict[str, Finding]:
 
 
 def test_highest_confidence_is_the_verdict():
-    result = assign(Finding("remote-unreachable", "root-cause", 0.6),
-                    Finding("server-port-in-use", "root-cause", 0.85))
+    result = assign(Finding("remote-unreachable", "root-cause", "moderate"),
+                    Finding("server-port-in-use", "root-cause", "strong"))
     assert result.root_cause == "server-port-in-use"
     assert result.layer == "environment"
     assert [f.id for f in result.root_causes] == ["server-port-in-use", "remote-unreachable"]
 
 
 def test_equal_confidence_goes_to_the_deeper_cause():
-    # DEPTH: aws-imds-credentials 9 > remote-credentials-missing 8 > storage-check-failed 3
-    result = assign(Finding("storage-check-failed", "root-cause", 0.6),
-                    Finding("remote-credentials-missing", "root-cause", 0.6),
-                    Finding("aws-imds-credentials", "root-cause", 0.6))
+    # [causality] depth: aws-imds-credentials 9 > remote-credentials-missing 8 > storage-check-failed 3
+    result = assign(Finding("storage-check-failed", "root-cause", "moderate"),
+                    Finding("remote-credentials-missing", "root-cause", "moderate"),
+                    Finding("aws-imds-credentials", "root-cause", "moderate"))
     assert result.root_cause == "aws-imds-credentials"
     assert result.layer == "cache-backend"
 
 
 def test_candidates_the_verdict_explains_become_symptoms():
-    result = assign(Finding("remote-access-denied", "root-cause", 0.6),
-                    Finding("storage-check-failed", "root-cause", 0.6),
-                    Finding("server-startup-failed", "symptom", 0.6))
+    result = assign(Finding("remote-access-denied", "root-cause", "moderate"),
+                    Finding("storage-check-failed", "root-cause", "moderate"),
+                    Finding("server-startup-failed", "symptom", "moderate"))
     found = by_id(result)
     assert result.root_cause == "remote-access-denied"
     assert found["storage-check-failed"].role == "symptom"
@@ -58,57 +47,57 @@ def test_candidates_the_verdict_explains_become_symptoms():
 
 
 def test_unexplained_candidate_stays_a_root_cause():
-    result = assign(Finding("server-port-in-use", "root-cause", 0.85),
-                    Finding("remote-unreachable", "root-cause", 0.6))
+    result = assign(Finding("server-port-in-use", "root-cause", "strong"),
+                    Finding("remote-unreachable", "root-cause", "moderate"))
     assert by_id(result)["remote-unreachable"].role == "root-cause"
 
 
 def test_fixed_role_is_not_demoted():
-    fixed = Finding("storage-check-failed", "root-cause", 0.5, role_fixed=True)
-    result = assign(Finding("remote-access-denied", "root-cause", 0.6), fixed)
+    fixed = Finding("storage-check-failed", "root-cause", "weak", role_fixed=True)
+    result = assign(Finding("remote-access-denied", "root-cause", "moderate"), fixed)
     assert by_id(result)["storage-check-failed"].role == "root-cause"
 
 
 def test_symptom_ids_are_never_the_verdict_while_a_cause_is_known():
-    result = assign(Finding("server-startup-timeout", "root-cause", 0.9),
-                    Finding("storage-check-slow", "root-cause", 0.7))
+    result = assign(Finding("server-startup-timeout", "root-cause", "strong"),
+                    Finding("storage-check-slow", "root-cause", "moderate"))
     assert result.root_cause == "storage-check-slow"
     assert by_id(result)["server-startup-timeout"].role == "symptom"
 
 
 def test_condition_ids_are_never_the_verdict():
-    result = assign(Finding("proxy-in-path", "root-cause", 0.9),
-                    Finding("server-startup-timeout", "symptom", 0.6))
+    result = assign(Finding("proxy-in-path", "root-cause", "strong"),
+                    Finding("server-startup-timeout", "symptom", "moderate"))
     assert by_id(result)["proxy-in-path"].role == "contributing"
     assert result.root_cause == "server-startup-timeout"
 
 
 def test_best_symptom_is_promoted_with_reduced_confidence():
-    result = assign(Finding("server-startup-timeout", "symptom", 0.6),
-                    Finding("daemon-not-listening", "symptom", 0.8))
+    result = assign(Finding("server-startup-timeout", "symptom", "moderate"),
+                    Finding("daemon-not-listening", "symptom", "strong"))
     top = by_id(result)["daemon-not-listening"]
     assert result.root_cause == "daemon-not-listening"
     assert top.role == "root-cause"
-    assert top.confidence == round(0.8 * roles.PROMOTED_CONFIDENCE_FACTOR, 3)
+    assert top.confidence == "moderate"  # one level below its own strong
     assert "no deeper cause" in top.reason
     assert by_id(result)["server-startup-timeout"].role == "symptom"
 
 
 def test_promotion_prefers_the_deeper_symptom_on_a_tie():
-    result = assign(Finding("rustc-probe-failed", "symptom", 0.6),
-                    Finding("server-startup-timeout", "symptom", 0.6))
+    result = assign(Finding("rustc-probe-failed", "symptom", "moderate"),
+                    Finding("server-startup-timeout", "symptom", "moderate"))
     assert result.root_cause == "server-startup-timeout"
 
 
 def test_proxy_is_contributing_when_something_failed():
-    result = assign(Finding("proxy-in-path", "benign", 0.5),
-                    Finding("storage-check-slow", "root-cause", 0.9))
+    result = assign(Finding("proxy-in-path", "benign", "weak"),
+                    Finding("storage-check-slow", "root-cause", "strong"))
     assert by_id(result)["proxy-in-path"].role == "contributing"
 
 
 def test_healthy_build_has_layer_none_and_benign_conditions():
-    result = assign(Finding("proxy-in-path", "contributing", 0.5),
-                    Finding("low-cache-hit-rate", "benign", 0.6))
+    result = assign(Finding("proxy-in-path", "contributing", "weak"),
+                    Finding("low-cache-hit-rate", "benign", "moderate"))
     assert result.root_cause is None
     assert result.layer == "none"
     assert {f.role for f in result.findings} == {"benign"}
@@ -121,19 +110,16 @@ def test_nothing_at_all_is_healthy():
 
 
 def test_findings_are_ordered_by_role_then_rank():
-    result = assign(Finding("proxy-in-path", "contributing", 0.5),
-                    Finding("server-startup-timeout", "symptom", 0.6),
-                    Finding("storage-check-slow", "root-cause", 0.92))
+    result = assign(Finding("proxy-in-path", "contributing", "weak"),
+                    Finding("server-startup-timeout", "symptom", "moderate"),
+                    Finding("storage-check-slow", "root-cause", "strong"))
     assert [f.role for f in result.findings] == ["root-cause", "contributing", "symptom"]
 
 
 def test_a_finished_build_has_no_root_cause():
-    if not hasattr(roles, "STILL_COSTLY"):
-        import pytest
-        pytest.skip("roles.assign does not weigh a finished build yet")
-    result = assign(Finding("local-disk-cache-problem", "root-cause", 0.6),
-                    Finding("server-exited-midbuild", "root-cause", 0.6),
-                    Finding("ipc-broken", "symptom", 0.6), build_succeeded=True)
+    result = assign(Finding("local-disk-cache-problem", "root-cause", "moderate"),
+                    Finding("server-exited-midbuild", "root-cause", "moderate"),
+                    Finding("ipc-broken", "symptom", "moderate"), build_succeeded=True)
     found = by_id(result)
     assert (result.root_cause, result.layer) == (None, "none")
     assert found["local-disk-cache-problem"].role in ("contributing", "benign")

@@ -92,14 +92,22 @@ def test_report_never_written_over_an_input(tmp_path):
 
 
 def test_no_network_on_every_sample(tmp_path):
-    """Every sample bundle at once (one process), every renderer: no lookup, no connection."""
-    bundles = sorted(str(p) for p in SAMPLES.glob("*/bundle") if p.is_dir())
-    for fmt in ("json", "html"):
-        run = run_cli(["analyze", *bundles, "--format", fmt], cwd=tmp_path, scratch=tmp_path / f"scratch-{fmt}")
-        assert_clean_exit(run)
-        assert run.returncode == 0, run.describe()
-        assert run.network() == [], run.network()
-        assert run.changes() == [], run.changes()
+    """Every sample bundle, one process per machine they come from (analyze refuses to mix
+    machines), every renderer: no lookup, no connection."""
+    from analyzer.machines import identify
+
+    by_machine: dict[tuple, list[str]] = {}
+    for bundle in sorted(p for p in SAMPLES.glob("*/bundle") if p.is_dir()):
+        machine = identify(str(bundle))
+        by_machine.setdefault((machine.host, machine.os), []).append(str(bundle))
+    for n, bundles in enumerate(by_machine.values()):
+        for fmt in ("json", "html"):
+            run = run_cli(["analyze", *bundles, "--format", fmt], cwd=tmp_path,
+                          scratch=tmp_path / f"scratch-{n}-{fmt}")
+            assert_clean_exit(run)
+            assert run.returncode == 0, run.describe()
+            assert run.network() == [], run.network()
+            assert run.changes() == [], run.changes()
 
 
 def test_network_audit_catches_a_lookup(tmp_path):

@@ -56,7 +56,9 @@ def test_ninja_log():
         (11, "FAILED: CMakeFiles/app.dir/main.c.o ", None, None, None, None, "build-error")
     assert failed.get("tool") == "ninja"
     assert records[0].get("tool") == "cmake"
-    assert [r.line for r in records if r.event] == [11, 30]
+    assert [(r.line, r.event) for r in records if r.event and r.event != "compile-command"] == [
+        (11, "build-error"), (19, "compile-error"), (30, "build-error")]
+    assert [r.line for r in records if r.event == "compile-command"] == [12]
     assert records[-1].text == "ninja: build stopped: subcommand failed."
 
 
@@ -112,3 +114,43 @@ def test_end_to_end_through_read_bundle():
     [artifact] = bundle.artifacts
     assert artifact.kind == "build-output"
     assert artifact.record_count == 30 and artifact.problems == []
+
+
+def test_msbuild_command_line_error_in_the_documented_format():
+    records, _, problems = parse(fixture_lines("msbuild-cl-command-line-error.txt"))
+    assert problems == []
+    errors = [r for r in records if r.event == "build-error"]
+    assert [r.text.strip()[:37] for r in errors] == [
+        "cl : Command line error D8021 : inval", "Build FAILED.", "cl : Command line error D8021 : inval"]
+    assert [r.line for r in records if r.event == "compile-command"] == [5]  # sccache.exe "…\cl.exe" /c
+
+
+def test_plain_make_output_is_a_build_log_with_its_compile_commands():
+    lines = ["$ make", "g++ -O1 -c main.cpp -o main.o", "cc -O1 -c shapes.c -o shapes.o",
+             "g++  -o cdemo main.o shapes.o"]
+    assert choose("\n".join(lines), "build.txt")[0] == "build-output"
+    records, _, _ = parse(lines)
+    assert [(r.line, r.get("tool")) for r in records if r.event == "compile-command"] == [(2, "make"), (3, "make")]
+
+
+def test_compile_commands_are_marked_only_up_to_a_few_per_kind():
+    lines = [f"/home/dev/.cargo/bin/sccache gcc -c f{i}.c -o f{i}.o" for i in range(30)]
+    lines += ["gcc -c direct.c -o direct.o"]
+    records, _, _ = parse(lines)
+    marked = [r for r in records if r.event == "compile-command"]
+    assert len(marked) == 11 and marked[-1].text.startswith("gcc -c direct.c")
+
+
+@pytest.mark.parametrize(("line", "event"), [
+    ("/home/dev/work/main.cpp:5:37: error: ‘area_triangle’ was not declared in this scope", "compile-error"),
+    ("main.c(2): error C2065: 'x': undeclared identifier", "compile-error"),
+    ("C:\\src\\main.c(2,10): error C2065: 'x': undeclared identifier", "compile-error"),
+    ("ninja: build stopped: subcommand failed.", "build-error"),
+    ("[4/4] Linking CXX executable cdemo", "build-finished"),
+    ("[100%] Built target app", "build-finished"),
+    ("[3/4] Building CXX object CMakeFiles/cdemo.dir/main.cpp.o", None),
+    ("sccache: error: failed to execute compile", "build-error"),
+])
+def test_line_events(line, event):
+    records, _, _ = parse(["ninja: entering directory", line])
+    assert records[-1].event == event

@@ -83,7 +83,7 @@ def test_disk_server_log_counts_and_no_problems():
     assert len(records) == 74
     assert problems == []
     events = [r.event for r in records if r.event]
-    assert events == ["server-start", "storage-init", "server-mode", "server-listening",
+    assert events == ["server-start", "storage-init", "server-mode", "server-listening", "cache-miss", "cache-hit",
                       "server-shutdown", "server-shutdown"]
     assert facts_of(facts) == {("server_port", 4350), ("backend", "disk"), ("cache_mode", "ReadWrite")}
 

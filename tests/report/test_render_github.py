@@ -54,7 +54,7 @@ def test_seed_appends_summary_and_prints_the_verdict_error(tmp_path):
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines), "only commands"
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# Build\n\nearlier step\n"), "appended, never overwritten"
-    assert "## sccache-forensics: `storage-check-slow`" in text
+    assert "## sccache-forensics: build failed: `storage-check-slow`" in text
 
 
 def test_without_a_step_summary_the_markdown_is_printed_with_commands_off():
@@ -94,7 +94,7 @@ def test_at_most_ten_errors_and_a_notice_for_the_rest():
     rep["root_causes"] = [cause] + [{**cause, "id": f"extra-{i}"} for i in range(14)]
     contributing = [f for f in rep["findings"] if f["role"] == "contributing"][0]
     rep["findings"] += [{**contributing, "id": f"more-{i}"} for i in range(12)]
-    lines = render_github.annotations(rep, Context())
+    lines = render_github.workflow_commands(rep, Context())
     assert sum(line.startswith("::error") for line in lines) == 10
     assert sum(line.startswith("::warning") for line in lines) == 10
     notices = [parse(line) for line in lines if line.startswith("::notice")]
@@ -107,8 +107,8 @@ def test_file_only_inside_the_workspace(tmp_path):
     rep = report(SEED)
     inside = Context(workspace=str(ROOT), inputs=(str(SEED_BUNDLE),))
     outside = Context(workspace=str(tmp_path), inputs=(str(SEED_BUNDLE),))
-    assert "file=" in render_github.annotations(rep, inside)[0]
-    assert all("file=" not in line for line in render_github.annotations(rep, outside))
+    assert "file=" in render_github.workflow_commands(rep, inside)[0]
+    assert all("file=" not in line for line in render_github.workflow_commands(rep, outside))
     assert render_github.workspace_path("../../../etc/passwd", inside) is None
     assert render_github.workspace_path("files/../../etc/passwd", inside) is None
     assert render_github.workspace_path("files/etc/passwd", inside) is None
@@ -118,7 +118,7 @@ def test_file_only_inside_the_workspace(tmp_path):
 
 
 def test_healthy_build_gives_a_notice_and_no_error():
-    lines = render_github.annotations(report("healthy-second-run"), Context())
+    lines = render_github.workflow_commands(report("healthy-second-run"), Context())
     assert not any(line.startswith("::error") for line in lines)
     name, props, _ = parse(lines[-1])
     assert name == "notice" and props["title"] == "sccache-forensics: healthy"

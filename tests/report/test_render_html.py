@@ -66,6 +66,7 @@ def test_timeline_layout_marks_untimed_and_estimated_hollow():
         {"time": None, "time_estimated": False, "source": "t.txt", "kind": "shell-transcript", "line": 3,
          "event": "command", "text": "<b>cargo</b>"}],
         "root_causes": [{"evidence": [{"source": "s.log", "line": 1}]}],
+        "findings": [{"id": "storage-check-slow", "role": "root-cause"}],
         "facts": {"startup_timeout_ms": 10000}}
     layout = svg_timeline.layout(rep)
     assert [lane["name"] for lane in layout.lanes] == ["server log", "client/cargo", "transcript"]
@@ -74,6 +75,8 @@ def test_timeline_layout_marks_untimed_and_estimated_hollow():
     assert by_event["probe-failed"].hollow and by_event["command"].hollow
     assert by_event["command"].x > by_event["probe-failed"].x, "untimed events go to the right end"
     assert layout.window is not None and layout.window["label"] == "client start-up timeout (10 s)"
+    healthy = svg_timeline.layout({**rep, "findings": [{"id": "storage-check-slow", "role": "benign"}]})
+    assert healthy.window is None, "no start-up band when the start-up is not in question"
     start = by_event["server-start"].x
     assert abs(layout.window["x"] - start) < 1
 

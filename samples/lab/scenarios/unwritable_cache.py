@@ -25,8 +25,8 @@ def unwritable_cache_dir():
         lab.expected(
             "Real sccache 0.16 + cargo 1.95: SCCACHE_DIR points at a regular file, "
             f"CARGO_INCREMENTAL=0, debug server log; cargo exited {res.rc}.",
-            None if ok else "local-disk-cache-problem", "none" if ok else "environment",
-            ["local-disk-cache-problem", "cache-write-errors"],
+            "local-disk-cache-problem", "environment",
+            ["local-disk-cache-problem", "cache-write-errors"], status="cache-ineffective" if ok else "build-failed",
             wrong=["source-compile-error", "server-startup-timeout", "toolchain-broken"])
     finally:
         lab.close(env)
