@@ -12,7 +12,6 @@ if TYPE_CHECKING:  # select imports numpy: only a member that takes the fast pat
     from analyzer.fastscan.select import Selection
 
 MIN_BYTES = 8 * 1024 * 1024  # below this the full parse costs well under a second
-FAST_ENCODINGS = frozenset({"utf-8", "utf-8-bom"})
 # line_blocks needs reads no longer than the line cap (then only a block's first line can be too long).
 assert CHUNK_BYTES <= MAX_LINE
 
@@ -32,7 +31,7 @@ class FastPath:
         self._matchers: dict[str, object] = {}
 
     def accepts(self, parser, stream: DecodedStream, size: int | None) -> bool:
-        if not hasattr(parser, "parse_numbered") or stream.encoding not in FAST_ENCODINGS:
+        if not hasattr(parser, "parse_numbered") or stream.encoding == "binary":
             return False
         if size is None:  # standard input: only a full head says it may be big
             size = self.min_bytes if len(stream.head_bytes) >= HEAD_BYTES else len(stream.head_bytes)
@@ -56,7 +55,7 @@ class FastPath:
             is_head=parser.is_head,
             note_truncated=stream.note_long_line,
         )
-        lines = selection.lines(line_blocks(stream.byte_chunks(), MAX_LINE))
+        lines = selection.lines(line_blocks(stream.utf8_chunks(), MAX_LINE))
         return parser.parse_numbered(lines, source), selection
 
     def _matcher(self, parser):
