@@ -34,12 +34,13 @@ def load_knowledge(pattern_dirs: tuple[str, ...] = ()) -> Knowledge:
     return Knowledge(library)
 
 
-def _fast_path(knowledge: Knowledge, scan: Scan, min_bytes: int | None):
+def _fast_path(inputs: list[str], knowledge: Knowledge, scan: Scan, min_bytes: int | None):
     from analyzer import fastscan
 
     if not fastscan.available():
         return None
-    return fastscan.FastPath(knowledge.library, scan, fastscan.MIN_BYTES if min_bytes is None else min_bytes)
+    min_bytes = fastscan.MIN_BYTES if min_bytes is None else min_bytes
+    return fastscan.FastPath(knowledge.library, scan, min_bytes, fastscan.input_bytes(inputs, min_bytes))
 
 
 def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool = True,
@@ -48,7 +49,7 @@ def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool 
     `fastscan.MIN_BYTES`; tests use 0 to run every sample through it)."""
     knowledge = knowledge or load_knowledge()
     scan = Scan(knowledge)
-    bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(knowledge, scan, fast_min_bytes))
+    bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(inputs, knowledge, scan, fast_min_bytes))
     diagnosis = diagnose(bundle, scan.matches, knowledge, scan)
     timeline = build_timeline(bundle, scan.matches, knowledge)
     report = build_report(bundle, diagnosis, knowledge, timeline)

@@ -31,7 +31,8 @@ class Selection:
         self.is_head = is_head
         self.note_truncated = note_truncated
         self.lines_read = 0
-        self._live = frozenset(range(len(matcher.expressions)))
+        # Caps are the bundle's: what an earlier member spent is not looked for again.
+        self._live = frozenset(i for i, owner in enumerate(matcher.owners) if not spent(owner))
         self._hints: dict[str, int] = {}
         self._emitted = 0      # highest line number handed to the parser
         self._open = False     # the last emitted record may go on in the next block
