@@ -46,6 +46,13 @@ BUILD_ERROR = re.compile(
     r"|^\s*sccache: error: "                              # sccache: error: failed to execute compile
 )
 
+# hyperscan syntax; `error` is never spent (any failure line may be the build's), `level` once
+# enough errors and warnings are unexplained.
+SCAN_HINTS: tuple[tuple[str, str], ...] = (
+    ("error", BUILD_ERROR.pattern),
+    ("level", r"^\[[^\]\n]*\s(?i:ERROR|WARN)"),
+)
+
 _SNIFF_STRONG = re.compile(
     r"^\[\d+/\d+\] |^ninja: |^FAILED: |^g?make(?:\[\d+\])?: |^\[\s*\d+%\] (?:Building|Linking|Built target)"
     r"|^-- (?:The (?:C|CXX) compiler identification|Configuring done|Generating done|Build files have been written|Check for working)"
@@ -76,8 +83,25 @@ class BuildOutputParser:
         return score
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
+        return self.parse_numbered(enumerate(lines, 1), source)
+
+    # The fast scan's interface (analyzer/fastscan): every line is a record; the lines needed
+    # beyond the signatures' are failure lines and sccache's own errors and warnings.
+    def scan_hints(self) -> tuple[tuple[str, str], ...]:
+        return SCAN_HINTS
+
+    def is_head(self, line: str) -> bool:
+        return True
+
+    def parse_numbered(self, numbered: Iterable[tuple[int, str]], source: str) -> Iterator[Item]:
+        """Parse (line number, text) pairs. After a gap (lines the fast scan left out) an
+        unmarked line's tool is not known: the lines that named it were not read."""
         current: str | None = None
-        for number, line in enumerate(lines, 1):
+        last = 0
+        for number, line in numbered:
+            if number != last + 1:
+                current = None
+            last = number
             if not line.strip():
                 continue
             tool = tool_of(line)
