@@ -8,7 +8,7 @@ from pathlib import Path
 from analyzer.diagnose import diagnose
 from analyzer.ingest import Bundle, read_bundle
 from analyzer.knowledge import Knowledge
-from analyzer.patterns import load_library
+from analyzer.patterns import Library, builtin_dir, load_library
 from analyzer.redact import redact_report, redact_text
 from analyzer.report.model import build_report
 from analyzer.scan import Scan, Unexplained
@@ -28,10 +28,26 @@ class Analysis:
 
 
 def load_knowledge(pattern_dirs: tuple[str, ...] = ()) -> Knowledge:
-    library = load_library([Path(d) for d in pattern_dirs])
+    library = _cached_library([Path(d) for d in pattern_dirs])
     if library.errors:
         raise PatternLibraryError("\n".join(str(e) for e in library.errors))
     return Knowledge(library)
+
+
+def _cached_library(extra_dirs: list[Path]) -> Library:
+    """The library as `load_library` makes it; the built-in one is read from the on-disk cache
+    when unchanged (user folders are loaded afresh: they come and go)."""
+    from analyzer import library_cache
+
+    if extra_dirs:
+        return load_library(extra_dirs)
+
+    def build():
+        library = load_library(extra_dirs)
+        return library.patterns, library.errors
+
+    patterns, errors = library_cache.load([builtin_dir(), *extra_dirs], build, ok=lambda built: not built[1])
+    return Library(patterns, errors)
 
 
 def _fast_path(inputs: list[str], knowledge: Knowledge, scan: Scan, min_bytes: int | None):
