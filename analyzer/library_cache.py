@@ -155,3 +155,40 @@ def _write(path: Path, library) -> None:
                 stale.unlink(missing_ok=True)
     except Exception:  # a read-only home, a full disk, an unpicklable finder: no cache, same result
         return
+
+
+def read_blob(name: str) -> bytes | None:
+    """Bytes stored under `name` by `write_blob` (other compiled things: hyperscan databases),
+    with the same folder checks as the library."""
+    where = cache_dir()
+    if where is None or not _safe_folder(where):
+        return None
+    try:
+        return (where / name).read_bytes()
+    except OSError:
+        return None
+
+
+def write_blob(name: str, data: bytes, keep: int = 64) -> None:
+    """Store `data` under `name` atomically; of the files sharing its prefix (up to the first
+    `-`) only the newest `keep` stay."""
+    where = cache_dir()
+    if where is None:
+        return
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _safe_folder(where):
+            return
+        fd, temp = tempfile.mkstemp(dir=where, prefix=".blob-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+            os.replace(temp, where / name)
+        except BaseException:
+            os.unlink(temp)
+            raise
+        siblings = sorted(where.glob(name.split("-", 1)[0] + "-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in siblings[keep:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        return
