@@ -8,11 +8,12 @@ Sections (all in one run, so ratios compare figures taken under the same conditi
 
 * logs: a large sccache debug log generated from a real lab log (`genlog.py`), per size:
   `sccache-forensics analyze <bundle> --format json|text` against
-  `grep -c -F -f literals-sccache-log.txt <log>` (the literals of the signatures for sccache
-  logs, printed by `sccache-forensics patterns literals --kind sccache-log`: the goal's
-  baseline), grep with every signature's literals (a reference) and `rg -c -F -f` when rg is
-  installed; runs interleaved, medians reported.
+  `grep -c -F -f benchmarks/literals-40.txt <log>` (40 sccache message literals, fixed and
+  checked in: the goal's baseline) and `rg -c -F -f` with the same list when rg is installed;
+  runs interleaved, medians reported.
 * rss: peak RSS of `analyze --format json` at every size, and the largest size against 10M.
+* shapes: the same content as UTF-16, CRLF, 500 KB files, cargo output, .gz, .zip and .tar.gz
+  (`shapes.py`), each against the plain log, interleaved, with peak RSS.
 * startup: `analyze` of the seed sample (text) against `python -c pass` and
   `python -c "import analyzer"`, interleaved.
 * batch: rows from `benchmarks/batch_bench.py` when it exists: `run(workdir: Path, quick:
@@ -20,7 +21,7 @@ Sections (all in one run, so ratios compare figures taken under the same conditi
   `baseline`, `ratio` (float), `goal`, `pass` (bool), `runs`, `note`.
 
 Writes results.md and results.json (benchmarks/ for a full run, benchmarks/out/ for --quick)
-and prints the table. Generated logs stay in --workdir and are reused by the next run.
+and prints the table; a full run also puts it into docs/performance.md and README.md (publish.py). Generated logs stay in --workdir and are reused by the next run.
 """
 
 from __future__ import annotations
