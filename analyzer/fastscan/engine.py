@@ -6,9 +6,10 @@ prefilter mode (lookarounds and the like widened, so hyperscan reports a superse
 the regex's lines). The UTF-8/Unicode modes were measured at 10x the compile time
 (1.2 s against 0.13 s for the built-in library) for no practical gain in a log.
 
-A database takes ~0.05 s to compile, so one is built only for a big member, and a
+A database takes 0.05-0.3 s to compile, so one is built only for a big bundle, and a
 smaller one (without spent owners) only once enough of their hits were skipped to pay
-for it (`RECOMPILE_AFTER`).
+for it (`RECOMPILE_AFTER`). Compiled databases are stored in the user's cache folder
+(`library_cache`), so after the first run either costs microseconds to load.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from analyzer import library_cache
 from analyzer.fastscan.expressions import Expression
 
 BASE_FLAGS = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER
-# ~0.5 µs per skipped hit in Python against ~0.05 s per compile.
-RECOMPILE_AFTER = 100_000
+# ~0.5 µs per skipped hit in Python against a compile the first time (~0.1 s) and a load
+# from the cache folder after that.
+RECOMPILE_AFTER = 20_000
 
 
 def _flags(expression: Expression) -> int:
