@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # select imports numpy: only a member that takes the fast pat
     from analyzer.fastscan.select import Selection
 
 MIN_BYTES = 8 * 1024 * 1024  # below this the full parse costs well under a second
+HELPER_BYTES = 4 * 1024 * 1024  # from this size a member's reading and scanning get a helper thread
 # line_blocks needs reads no longer than the line cap (then only a block's first line can be too long).
 assert CHUNK_BYTES <= MAX_LINE
 
@@ -46,7 +47,8 @@ class FastPath:
             return False
         return self._matcher(parser) is not None
 
-    def parse(self, parser, stream: DecodedStream, source: str) -> tuple[Iterator, Selection]:
+    def parse(self, parser, stream: DecodedStream, source: str,
+              size: int | None = None) -> tuple[Iterator, Selection]:
         """The parser's items for the records around candidate lines, and the selection that
         picks them; once the items are exhausted, `selection.lines_read` is the line count
         (the artifact's record count on this path)."""
@@ -59,6 +61,7 @@ class FastPath:
             decode=stream.decode_line,
             is_head=parser.is_head,
             note_truncated=stream.note_long_line,
+            helper=size is None or size >= HELPER_BYTES,
         )
         lines = selection.lines(line_blocks(stream.utf8_chunks(), MAX_LINE))
         return parser.parse_numbered(lines, source), selection

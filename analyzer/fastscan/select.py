@@ -26,12 +26,15 @@ class Selection:
     """State of one member's walk; `lines(blocks)` yields the numbered lines to parse."""
 
     def __init__(self, matcher, spent: Callable[[str], bool], decode: Callable[[bytes, int, bool], str],
-                 is_head: Callable[[str], bool], note_truncated: Callable[[int], None]) -> None:
+                 is_head: Callable[[str], bool], note_truncated: Callable[[int], None],
+                 helper: bool = True) -> None:
+        """`helper`: read and scan on a helper thread (worth its start only for a big member)."""
         self.matcher = matcher
         self.spent = spent
         self.decode = decode
         self.is_head = is_head
         self.note_truncated = note_truncated
+        self.helper = helper
         self.lines_read = 0
         # Caps are the bundle's: what an earlier member spent is not looked for again.
         self._live = frozenset(i for i, owner in enumerate(matcher.owners) if not spent(owner))
@@ -48,7 +51,8 @@ class Selection:
     # ---- driving ------------------------------------------------------------------------
 
     def lines(self, blocks) -> Iterator[Numbered]:
-        for block, truncated, hits, newline, live in background(self._scanned(blocks)):
+        scanned = self._scanned(blocks)
+        for block, truncated, hits, newline, live in background(scanned) if self.helper else scanned:
             if truncated:
                 self.note_truncated(self.lines_read + 1)
                 self._truncated.add(self.lines_read + 1)
