@@ -10,7 +10,8 @@ from analyzer.compiles import CompileLog
 from analyzer.diagnose import DiagnosisInput, diagnose, sanity
 from analyzer.ingest import Bundle, read_bundle
 from analyzer.knowledge import Knowledge
-from analyzer.patterns import load_library
+from analyzer.patterns import Library, builtin_dir, load_library
+from analyzer.patterns.model import Definition
 from analyzer.redact import redact_report, redact_text
 from analyzer.report.model import build_report
 from analyzer.scan import Scan, Unexplained
@@ -32,18 +33,39 @@ class Analysis:
 
 
 def load_knowledge(pattern_dirs: tuple[str, ...] = ()) -> Knowledge:
-    library = load_library([Path(d) for d in pattern_dirs])
+    library = _cached_library([Path(d) for d in pattern_dirs])
     if library.errors:
         raise PatternLibraryError("\n".join(str(e) for e in library.errors))
     return Knowledge(library)
 
 
-def _fast_path(knowledge: Knowledge, scan: Scan, min_bytes: int | None):
+def _cached_library(extra_dirs: list[Path]) -> Library:
+    """The library as `load_library` makes it; the built-in one is read from the on-disk cache
+    when unchanged (user folders are loaded afresh: they come and go)."""
+    from analyzer import library_cache
+
+    if extra_dirs:
+        return load_library(extra_dirs)
+
+    def build():
+        library = load_library(extra_dirs)
+        return tuple(library.definitions.values()), library.errors
+
+    def ok(built) -> bool:
+        return (isinstance(built, tuple) and len(built) == 2 and not built[1]
+                and all(isinstance(d, Definition) for d in built[0]))
+
+    definitions, errors = library_cache.load([builtin_dir(), *extra_dirs], build, ok=ok)
+    return Library(definitions, errors)
+
+
+def _fast_path(inputs: list[str], knowledge: Knowledge, scan: Scan, min_bytes: int | None):
     from analyzer import fastscan
 
     if not fastscan.available():
         return None
-    return fastscan.FastPath(knowledge.library, scan, fastscan.MIN_BYTES if min_bytes is None else min_bytes)
+    min_bytes = fastscan.MIN_BYTES if min_bytes is None else min_bytes
+    return fastscan.FastPath(knowledge.library, scan, min_bytes, fastscan.input_bytes(inputs, min_bytes))
 
 
 def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool = True,
@@ -53,7 +75,7 @@ def analyze(inputs: list[str], knowledge: Knowledge | None = None, redact: bool 
     the diagnosis rules in another valid order (tests prove it changes nothing)."""
     knowledge = knowledge or load_knowledge()
     scan = Scan(knowledge)
-    bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(knowledge, scan, fast_min_bytes))
+    bundle = read_bundle(inputs, keep=scan.keep, fast=_fast_path(inputs, knowledge, scan, fast_min_bytes))
     scan.compiles.close()  # every request has its result before rules read the counts
     diagnosis = diagnose(DiagnosisInput.of(bundle, scan.matches, scan.summary()), knowledge, rule_shuffle)
     diagnosis = sanity.apply(bundle, diagnosis)

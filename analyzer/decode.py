@@ -132,6 +132,7 @@ class DecodedStream:
         self._listed: list[Problem] = []
         self._unlisted = 0
         self._repeated: dict[str, list[Any]] = {}  # reason -> [first line, count]
+        self._transcoded = False  # `utf8_chunks` was used: lines cut from it are UTF-8
         self.head_bytes = self._read(HEAD_BYTES)
         self.encoding = detect_encoding(self.head_bytes)
         self.codec, bom = ENCODINGS[self.encoding]
@@ -191,6 +192,10 @@ class DecodedStream:
         seen[1] += 1
 
     def _decode_line(self, data: bytes, number: int, truncated: bool) -> str:
+        if self._transcoded:  # valid UTF-8 made by the transcoder; only a cut can split a character
+            if truncated:
+                return codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=False)
+            return data.decode("utf-8", errors="replace")
         try:
             return data.decode(self.codec)
         except UnicodeDecodeError:
@@ -227,6 +232,16 @@ class DecodedStream:
         yield self.head_bytes
         while chunk := self._read(CHUNK_BYTES):
             yield chunk
+
+    def utf8_chunks(self) -> Iterator[bytes]:
+        """The text as UTF-8 bytes in reads of at most `CHUNK_BYTES`, for the fast scan: UTF-8 as
+        read, any other encoding transcoded in bulk; `decode_line` then reads lines cut from it."""
+        if self.codec == "utf-8":
+            return self.byte_chunks()
+        from analyzer.fastscan.transcode import to_utf8
+
+        self._transcoded = True
+        return to_utf8(self.byte_chunks(), self.codec, CHUNK_BYTES, self._note, self.encoding)
 
     def _text_chunks(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder(self.codec)("replace")

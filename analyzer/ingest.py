@@ -75,7 +75,7 @@ def read_member(member: Member, keep: KeepFn, fast=None) -> Artifact:
         artifact = Artifact(member.path, kind, stream.encoding, member.size or 0)
         parser = parsers.get(kind)
         if fast is not None and fast.accepts(parser, stream, member.size):
-            items, selection = fast.parse(parser, stream, member.path)
+            items, selection = fast.parse(parser, stream, member.path, member.size)
             _parse_into(artifact, items, keep)
             artifact.record_count = selection.lines_read
         else:

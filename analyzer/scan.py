@@ -25,9 +25,10 @@ class Matcher(Protocol):
 
 # Enough unexplained lines per bundle to show what is new, few enough to stay small.
 MAX_UNEXPLAINED = 200
-# Matches kept per (file, pattern id) and event records kept per (file, event): a 1 GB debug
-# log holds a `parse_arguments: CannotCache(` line per compile; the evidence needs a few of
-# them and the count, not all of them. Past the cap matches are only counted.
+# Matches kept per pattern id and event records kept per event, across the bundle: a 1 GB
+# debug log holds a `parse_arguments: CannotCache(` line per compile; the evidence needs a
+# few of them and the count, not all of them. Past the cap matches are only counted. The cap
+# is the bundle's, not each file's, so 2,000 per-job logs cost what one log of their size does.
 MATCH_CAP = 500
 EVENT_CAP = 200
 UNEXPLAINED_LEVELS = frozenset({"ERROR", "WARN"})
@@ -52,13 +53,15 @@ class Scan:
     event_totals: dict[tuple[str, str], int] = field(default_factory=dict)
     # One row per compile request of sccache's debug log (analyzer/compiles).
     compiles: CompileLog = field(default_factory=CompileLog)
+    bundle_matches: dict[str, int] = field(default_factory=dict)  # pattern id -> matches seen
+    bundle_events: dict[str, int] = field(default_factory=dict)   # event -> records seen
     _last: dict[str, Previous] = field(default_factory=dict)
 
     def keep(self, record: Record) -> bool:
         if record.kind == "sccache-log":
             self.compiles.feed(record)
         found = self.library.match(record) if self.library is not None else []
-        kept = [m for m in found if self._count(self.match_totals, (record.source, m.pattern_id)) <= MATCH_CAP]
+        kept = [m for m in found if self._count_match(record.source, m.pattern_id) <= MATCH_CAP]
         if kept:
             self.matches.extend(kept)
         elif not found and record.level in UNEXPLAINED_LEVELS:
@@ -75,21 +78,21 @@ class Scan:
 
     def summary(self) -> ScanSummary:
         """What diagnosis needs from the pass, as a value (diagnosis never sees the scan itself).
-        `capped`: more matches of an ID in a file were seen than kept; past the cap the fast scan
-        stops looking, so the true number is not known on either path."""
-        capped = frozenset(key for key, total in self.match_totals.items() if total > MATCH_CAP)
+        `capped`: a file's matches of an ID whose bundle-wide count passed the cap; past it the fast
+        scan stops looking, so the true number is not known on either path."""
+        capped = frozenset(key for key in self.match_totals if self.bundle_matches.get(key[1], 0) > MATCH_CAP)
         return ScanSummary(last_time=dict(self.last_time), previous=dict(self.previous), capped=capped)
 
     def spent(self, source: str, owner: str) -> bool:
         """Whether more lines for `owner` ("pattern:ID", "event:NAME", "level") in `source`
-        would change nothing kept: the fast scan stops selecting them."""
+        would change nothing kept: the fast scan stops selecting them. Caps are the bundle's."""
         kind, _, name = owner.partition(":")
         if kind == "level":  # error and warning lines matter until enough are unexplained
             return len(self.unexplained) >= MAX_UNEXPLAINED
         if kind == "pattern":
-            return self.match_totals.get((source, name), 0) >= MATCH_CAP
+            return self.bundle_matches.get(name, 0) >= MATCH_CAP
         if kind == "event":
-            return self.event_totals.get((source, name), 0) >= EVENT_CAP
+            return self.bundle_events.get(name, 0) >= EVENT_CAP
         if kind == "compile":
             return self.compiles.spent()
         return False
@@ -99,12 +102,17 @@ class Scan:
             return False
         if record.event is None:
             return True
-        return self._count(self.event_totals, (record.source, record.event)) <= EVENT_CAP
+        key = (record.source, record.event)
+        self.event_totals[key] = self.event_totals.get(key, 0) + 1
+        self.bundle_events[record.event] = seen = self.bundle_events.get(record.event, 0) + 1
+        return seen <= EVENT_CAP
 
-    @staticmethod
-    def _count(totals: dict[tuple[str, str], int], key: tuple[str, str]) -> int:
-        totals[key] = totals.get(key, 0) + 1
-        return totals[key]
+    def _count_match(self, source: str, pattern_id: str) -> int:
+        """Count a match in its file and in the bundle; the bundle's count decides the cap."""
+        key = (source, pattern_id)
+        self.match_totals[key] = self.match_totals.get(key, 0) + 1
+        self.bundle_matches[pattern_id] = seen = self.bundle_matches.get(pattern_id, 0) + 1
+        return seen
 
     def _note_unexplained(self, record: Record) -> None:
         if len(self.unexplained) < MAX_UNEXPLAINED:

@@ -5,8 +5,10 @@
     python benchmarks/batch_bench.py --workdir DIR   # where the fleet and outputs go
 
 Settings, each timed as a black box through the CLI (process start included), every run with
-`--force` into an emptied OUTDIR: the local engine with 1 and with 2 worker processes, and the
-Dask engine (a LocalCluster of 2 single-threaded workers, its start included). Reported: the
+`--force` into an emptied OUTDIR: the local engine with 1 and with 2 worker processes, the
+Dask engine on a LocalCluster of 2 single-threaded workers (its start included), and the Dask
+engine on a real running cluster (`dask scheduler` and `dask worker --nworkers 2 --nthreads 1`
+on 127.0.0.1, started once before the rounds; goal: within 1.2x of the local pool). Reported: the
 median wall time of each, bundles per second, the 2-vs-1 worker throughput ratio (goal ≥ 1.8
 on a 2-core machine) and Dask against local; plus one re-run with nothing changed (every
 bundle skipped by its content hash). Runs are interleaved so a burst of load on the machine
@@ -22,9 +24,11 @@ rounds that had two free cores before and after.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -64,9 +68,48 @@ def fleet(workdir: Path, count: int) -> Path:
     return folder
 
 
-def command(source: Path, outdir: Path, engine: str, jobs: int, force: bool = True) -> list[str]:
+def command(source: Path, outdir: Path, engine: str, jobs: int, force: bool = True,
+            scheduler: str | None = None) -> list[str]:
     args = [*tool(), "batch", str(source), "-o", str(outdir), "--engine", engine, "--jobs", str(jobs)]
+    if scheduler:
+        args += ["--scheduler", scheduler]
     return args + (["--force"] if force else [])
+
+
+def shown(source: Path, engine: str, jobs: int) -> list[str]:
+    if engine == "dask-scheduler":
+        return command(source, Path("OUT"), "dask", jobs, scheduler="tcp://127.0.0.1:PORT")
+    return command(source, Path("OUT"), engine, jobs)
+
+
+@contextlib.contextmanager
+def real_cluster(workers: int = 2):
+    """A Dask scheduler and `workers` single-threaded worker processes on 127.0.0.1, started
+    with dask's own CLI the way a cluster is run; yields the scheduler address."""
+    dask_cli = Path(sys.executable).parent / "dask"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], **quiet)]
+    try:
+        procs.append(subprocess.Popen([str(dask_cli), "worker", address, "--nworkers", str(workers),
+                                       "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"], **quiet))
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def timed(args: list[str], outdir: Path | None) -> float:
@@ -110,15 +153,20 @@ def run(workdir: Path, quick: bool) -> list[dict]:
     count = QUICK_BUNDLES if quick else FULL_BUNDLES
     runs = QUICK_RUNS if quick else FULL_RUNS
     source = fleet(workdir, count)
-    settings = [("local", 1), ("local", 2)] + ([("dask", 2)] if have_dask() else [])
+    settings = [("local", 1), ("local", 2)] + ([("dask", 2), ("dask-scheduler", 2)] if have_dask() else [])
     rounds = []
-    for _ in range(runs):
-        before = cpu_parallelism()
-        times = {}
-        for engine, jobs in settings:
-            outdir = workdir / f"out-{engine}-{jobs}"
-            times[(engine, jobs)] = timed(command(source, outdir, engine, jobs), outdir)
-        rounds.append({"times": times, "machine": (before, cpu_parallelism())})
+    with real_cluster(2) if have_dask() else contextlib.nullcontext() as address:
+        for _ in range(runs):
+            before = cpu_parallelism()
+            times = {}
+            for engine, jobs in settings:
+                outdir = workdir / f"out-{engine}-{jobs}"
+                if engine == "dask-scheduler":
+                    args = command(source, outdir, "dask", jobs, scheduler=address)
+                else:
+                    args = command(source, outdir, engine, jobs)
+                times[(engine, jobs)] = timed(args, outdir)
+            rounds.append({"times": times, "machine": (before, cpu_parallelism())})
     rerun = timed(command(source, workdir / "out-local-2", "local", 2, force=False), None)
 
     quiet = [r for r in rounds if all(QUIET[0] <= v <= QUIET[1] for v in r["machine"])]
@@ -126,11 +174,11 @@ def run(workdir: Path, quick: bool) -> list[dict]:
     for engine, jobs in settings:
         values = [r["times"][(engine, jobs)] for r in rounds]
         median = statistics.median(values)
-        label = "local" if engine == "local" else "dask LocalCluster"
+        label = {"local": "local", "dask": "dask LocalCluster"}.get(engine, "dask, a running 2-worker cluster")
         rows.append({"measurement": f"batch {count} bundles, {label}, {jobs} worker{'s' if jobs > 1 else ''}",
                      "value": round(median, 2), "unit": "s", "runs": len(values),
                      "all_runs": [round(v, 2) for v in values], "throughput": round(count / median, 1),
-                     "note": f"{count / median:.0f} bundles/s; {' '.join(command(source, Path('OUT'), engine, jobs))}"})
+                     "note": f"{count / median:.0f} bundles/s; {' '.join(shown(source, engine, jobs))}"})
     rows.append(_speedup(rounds, f"all {len(rounds)} rounds"))
     if quiet and len(quiet) < len(rounds):
         rows.append(_speedup(quiet, f"the {len(quiet)} of {len(rounds)} rounds with 2 free cores"))
@@ -145,6 +193,13 @@ def run(workdir: Path, quick: bool) -> list[dict]:
         rows.append({"measurement": "batch throughput, dask vs local (2 workers)", "value": round(local / dask, 2),
                      "unit": "×", "runs": len(rounds), "ratio": round(local / dask, 3),
                      "baseline": f"{local:.2f} s local", "note": "dask includes starting its LocalCluster"})
+    if ("dask-scheduler", 2) in rounds[0]["times"]:
+        local, dask = (statistics.median(r["times"][s] for r in rounds) for s in (("local", 2), ("dask-scheduler", 2)))
+        rows.append({"measurement": "batch, a running 2-worker Dask cluster (--scheduler) vs the local pool of 2",
+                     "value": round(dask / local, 2), "unit": "×", "runs": len(rounds), "ratio": round(dask / local, 3),
+                     "baseline": f"{local:.2f} s local", "goal": "≤ 1.2", "pass": dask / local <= 1.2,
+                     "note": f"{dask:.2f} s on the cluster (dask scheduler + dask worker --nworkers 2 --nthreads 1 on "
+                             "127.0.0.1, started once before the rounds)"})
     rows.append({"measurement": f"batch {count} bundles re-run, nothing changed (local, 2 workers)",
                  "value": round(rerun, 2), "unit": "s", "runs": 1,
                  "note": "every bundle hashed and skipped; tables and fleet.html rewritten"})

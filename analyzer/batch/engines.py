@@ -39,6 +39,7 @@ from analyzer.batch.worker import Settings, Task
 OnResult = Callable[[dict[str, Any]], None]
 IN_FLIGHT = 2  # tasks queued per local worker: the next one is there when the current one ends
 POLL_SECONDS = 0.25
+WORKER_WAIT_S = 30  # a --scheduler cluster with no worker yet: how long to wait before cutting chunks
 MAX_STARTUP_DEATHS = 3  # workers dying before they are ready, in a row: they cannot run at all
 READY = "ready"  # a local worker's first message: its pattern library is loaded
 
@@ -260,7 +261,8 @@ class DaskEngine:
     def _run(self, client, tasks: list[Task], on_result: OnResult) -> None:
         from dask.distributed import as_completed
 
-        size = max(1, min(32, math.ceil(len(tasks) / (self.jobs * 8))))
+        slots = self._slots(client) if self.scheduler else self.jobs
+        size = max(1, min(32, math.ceil(len(tasks) / (slots * 8))))
         chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         futures = client.map(worker.process_many, chunks, settings=self.settings, pure=False)
         chunk_of = {future.key: chunk for future, chunk in zip(futures, chunks, strict=True)}
@@ -285,6 +287,21 @@ class DaskEngine:
                 single.release()
             for result in results:
                 on_result(result)
+
+
+    @staticmethod
+    def _slots(client) -> int:
+        """The cluster's worker threads, not this machine's CPUs: chunks are cut so every
+        worker of a large cluster gets some (waiting up to `WORKER_WAIT_S` for a first one)."""
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+        except Exception:  # none yet: tasks wait in the scheduler until one joins
+            pass
+        try:
+            workers = client.scheduler_info().get("workers", {}).values()
+            return max(1, sum(int(w.get("nthreads") or 1) for w in workers))
+        except Exception:
+            return 1
 
 
 def engine(name: str, settings: Settings, jobs: int | None = None, scheduler: str | None = None):

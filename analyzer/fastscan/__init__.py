@@ -11,13 +11,14 @@ is only counted. Once a signature or event has been seen often enough (`Scan.spe
 expressions leave the database, so a signature that fires on every compile stops costing.
 
 It is taken only where it gives the same answer as the full parse: a parser that offers it
-(`parse_numbered`, `scan_hints`), a UTF-8 member bigger than `MIN_BYTES`, and hyperscan
-installed (on other platforms every member takes the full path). `tests/test_fastscan.py`
+(`parse_numbered`, `scan_hints`), a text member in a bundle of `MIN_BYTES` or more (any
+encoding: others are transcoded to UTF-8 in bulk), and hyperscan installed (on other
+platforms every member takes the full path). Caps are the bundle's (`scan.MATCH_CAP`). `tests/test_fastscan.py`
 checks that every sample gives the same report either way.
 """
 
 from __future__ import annotations
 
-from analyzer.fastscan.path import MIN_BYTES, FastPath, available
+from analyzer.fastscan.path import MIN_BYTES, FastPath, available, input_bytes
 
-__all__ = ["MIN_BYTES", "FastPath", "available"]
+__all__ = ["MIN_BYTES", "FastPath", "available", "input_bytes"]

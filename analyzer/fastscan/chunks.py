@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import numpy
+
 
 def line_blocks(reads: Iterable[bytes], max_line: int) -> Iterator[tuple[bytes, bool]]:
     """Yield (block, first_line_truncated); every block ends with LF."""
@@ -49,8 +51,12 @@ def line_blocks(reads: Iterable[bytes], max_line: int) -> Iterator[tuple[bytes, 
 
 
 def _lone_cr_to_lf(buf: bytes) -> bytes:
-    """CR not followed by LF ends a line; a CR last in the buffer may be half a CRLF, kept."""
-    if buf.count(b"\r") == buf.count(b"\r\n"):
+    """CR not followed by LF ends a line; a CR last in the buffer may be half a CRLF, kept.
+    A CRLF log has a CR on every line: one vectorised pass finds the CRs and looks at the
+    byte after each (CRLF stays, its CR is dropped with the line later)."""
+    data = numpy.frombuffer(buf, numpy.uint8)
+    after = numpy.flatnonzero(data[:-1] == 13) + 1
+    if not len(after) or bool((data[after] == 10).all()):
         return buf
     tail = b"\r" if buf.endswith(b"\r") else b""
     body = buf[:-1] if tail else buf

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 
 import numpy
 
+from analyzer.fastscan.background import background
+
 TAIL_BYTES = 256 * 1024
 HINT_CAP = 1000  # lines selected for a fact (facts are kept once; a few sightings suffice)
 
@@ -24,14 +26,18 @@ class Selection:
     """State of one member's walk; `lines(blocks)` yields the numbered lines to parse."""
 
     def __init__(self, matcher, spent: Callable[[str], bool], decode: Callable[[bytes, int, bool], str],
-                 is_head: Callable[[str], bool], note_truncated: Callable[[int], None]) -> None:
+                 is_head: Callable[[str], bool], note_truncated: Callable[[int], None],
+                 helper: bool = True) -> None:
+        """`helper`: read and scan on a helper thread (worth its start only for a big member)."""
         self.matcher = matcher
         self.spent = spent
         self.decode = decode
         self.is_head = is_head
         self.note_truncated = note_truncated
+        self.helper = helper
         self.lines_read = 0
-        self._live = frozenset(range(len(matcher.expressions)))
+        # Caps are the bundle's: what an earlier member spent is not looked for again.
+        self._live = frozenset(i for i, owner in enumerate(matcher.owners) if not spent(owner))
         self._hints: dict[str, int] = {}
         self._emitted = 0      # highest line number handed to the parser
         self._open = False     # the last emitted record may go on in the next block
@@ -45,24 +51,35 @@ class Selection:
     # ---- driving ------------------------------------------------------------------------
 
     def lines(self, blocks) -> Iterator[Numbered]:
-        for block, truncated in blocks:
+        scanned = self._scanned(blocks)
+        for block, truncated, hits, newline, live in background(scanned) if self.helper else scanned:
             if truncated:
                 self.note_truncated(self.lines_read + 1)
                 self._truncated.add(self.lines_read + 1)
             self._previous, self._buf = self._buf, block
             self._block_start, self._block_first = 0, self.lines_read + 1
             self._texts.clear()
-            yield from self._block(block)
+            if live is not self._live:  # owners spent since the helper scanned this block
+                hits = [hit for hit in hits if hit[0] in self._live]
+            yield from self._block(block, hits, newline)
         if self._buf:
             last = self._line_start(len(self._buf))
             if self.lines_read > self._emitted:
                 yield from self._window(last, self.lines_read)
 
-    def _block(self, block: bytes) -> Iterator[Numbered]:
+    def _scanned(self, blocks):
+        """Read, cut, scan and find line ends: the C-speed half, run on the helper thread. It
+        may run a block or two ahead; `lines` drops the hits of owners spent meanwhile."""
+        for block, truncated in blocks:
+            live = self._live
+            hits = self.matcher.scan(block, live)
+            yield block, truncated, hits, numpy.frombuffer(block, numpy.uint8) == 10, live
+
+    def _block(self, block: bytes, hits, newline) -> Iterator[Numbered]:
         if self._open:
             yield from self._continue(self._block_start)
         starts, hit_owners = set(), set()
-        for index, end in self.matcher.scan(block, self._live):
+        for index, end in hits:
             owner = self.matcher.owners[index]
             if owner.startswith("fact:"):
                 count = self._hints.get(owner, 0)
@@ -71,7 +88,6 @@ class Selection:
                 self._hints[owner] = count + 1
             hit_owners.add(owner)
             starts.add(block.rfind(b"\n", 0, end - 1) + 1)
-        newline = numpy.frombuffer(block, numpy.uint8) == 10  # numpy counts 4x faster than bytes.count
         cursor, number = 0, self._block_first
         for start in sorted(starts):
             number += int(numpy.count_nonzero(newline[cursor:start]))

@@ -74,6 +74,18 @@ BUILD_ERROR = re.compile(
 # not a wrapper's `sccache: error:` nor make's `*** […] Error 2`.
 COMPILER_DIAGNOSTIC = re.compile(
     r"^\S+?(?::\d+(?::\d+)?: (?:fatal )?error:|\(\d+(?:,\d+)?\)\s*: (?:fatal )?error [A-Z]+\d+)")
+# hyperscan syntax; `error` is never spent (any failure line may be the build's), `level` once
+# enough errors and warnings are unexplained. Compile commands are searched without their
+# lookahead (hyperscan has none): more lines are handed over, the parser decides.
+SCAN_HINTS: tuple[tuple[str, str], ...] = (
+    ("error", BUILD_ERROR.pattern),
+    ("error", COMPILER_DIAGNOSTIC.pattern),
+    ("error", C_DIAGNOSTIC_ERROR.pattern),
+    ("event:build-finished", FINISHED.pattern.replace("(?P=done)", r"\d+")),  # no back-references either
+    ("event:compile-command", COMPILE_COMMAND.pattern.split("(?=", 1)[0]),
+    ("fact:cmake_generator", GENERATOR.pattern),
+    ("level", r"^\[[^\]\n]*\s(?i:ERROR|WARN)"),
+)
 
 _SNIFF_STRONG = re.compile(
     r"^\[\d+/\d+\] |^ninja: |^FAILED: |^g?make(?:\[\d+\])?: |g?make(?:\[\d+\])?: \*\*\* |^\$ (?:make|ninja|cmake) |^\[\s*\d+%\] (?:Building|Linking|Built target)"
@@ -111,10 +123,27 @@ class BuildOutputParser:
         return score
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
+        return self.parse_numbered(enumerate(lines, 1), source)
+
+    # The fast scan's interface (analyzer/fastscan): every line is a record; the lines needed
+    # beyond the signatures' are failure lines and sccache's own errors and warnings.
+    def scan_hints(self) -> tuple[tuple[str, str], ...]:
+        return SCAN_HINTS
+
+    def is_head(self, line: str) -> bool:
+        return True
+
+    def parse_numbered(self, numbered: Iterable[tuple[int, str]], source: str) -> Iterator[Item]:
+        """Parse (line number, text) pairs. After a gap (lines the fast scan left out) an
+        unmarked line's tool is not known: the lines that named it were not read."""
         current: str | None = None
         compiles = {True: 0, False: 0}  # compile commands seen, with and without sccache
         generator_seen = False
-        for number, line in enumerate(lines, 1):
+        last = 0
+        for number, line in numbered:
+            if number != last + 1:
+                current = None
+            last = number
             if not line.strip():
                 continue
             tool = tool_of(line)

@@ -89,6 +89,22 @@ PS_POSITION = re.compile(r"^(?:At (?:line|.+):\d+ char:\d+|所在位置 (?:行|.
 PS_INFO = re.compile(r"^\s+\+ (?P<name>CategoryInfo|FullyQualifiedErrorId)\s*: ")
 LINE, DECORATION = "line", "decoration"
 
+# What the fast scan must show this parser beyond the signatures' lines (hyperscan syntax,
+# searched in raw lines, which may carry PowerShell's `cargo : ` prefix): error heads (never
+# spent: any may be the build's failure), warning heads (until enough are unexplained), the
+# `Finished` line, `Running` commands (the wrapper), Windows and PowerShell traces, prompts.
+_PREFIX = r"^(?:[\w.]+ : )?"
+SCAN_HINTS: tuple[tuple[str, str], ...] = (
+    ("error", _PREFIX + r"error(?:\[[A-Z]+\d+\])?: "),
+    ("level", _PREFIX + r"warning(?:\[[A-Z]+\d+\])?: "),
+    ("event:build-finished", r"target\(s\) in "),
+    ("fact:cargo_wrapper", r"Running `"),
+    ("fact:os", WINDOWS_HINT.pattern),
+    ("fact:os", PS_POSITION.pattern),
+    ("fact:os", PS_INFO.pattern),
+    ("client", PROMPT.pattern),
+)
+
 
 @register
 class CargoOutputParser:
@@ -110,8 +126,27 @@ class CargoOutputParser:
         return score
 
     def parse(self, lines: Iterable[str], source: str) -> Iterator[Item]:
+        return self.parse_numbered(enumerate(lines, 1), source)
+
+    # The fast scan's interface (analyzer/fastscan): what to look for, what starts a record.
+    def scan_hints(self) -> tuple[tuple[str, str], ...]:
+        return SCAN_HINTS
+
+    def is_head(self, line: str) -> bool:
+        """A line that starts a record whatever came before it (progress, diagnostic, prompt)."""
+        prefixed = PS_PREFIX.match(line)
+        text = prefixed["rest"] if prefixed else line
+        return bool(PROGRESS.match(text) or DIAGNOSTIC.match(text) or PROMPT.match(text))
+
+    def parse_numbered(self, numbered: Iterable[tuple[int, str]], source: str) -> Iterator[Item]:
+        """Parse (line number, text) pairs; the fast scan feeds only the lines that matter.
+        Lines on either side of a gap in the numbers are never joined into one record."""
         assembler = _Assembler(source)
-        for number, text, role in unwrap(lines):
+        last = 0
+        for number, text, role in unwrap(numbered):
+            if number != last + 1:
+                yield from assembler.gap()
+            last = number
             yield from assembler.feed(number, text, role)
         yield from assembler.finish()
 
@@ -169,6 +204,11 @@ class _Assembler:
             return
         yield from self._close()
         self.block = _Block(number, number, [text])
+
+    def gap(self) -> Iterator[Item]:
+        """Lines were left out here: what is open ends (never joined with what follows)."""
+        self._flush_decoration()
+        yield from self._close()
 
     def finish(self) -> Iterator[Item]:
         self._flush_decoration()
@@ -294,11 +334,15 @@ def _event(level: str, message: str, rustc: bool, command: str | None) -> str | 
     return "cargo-error"
 
 
-def unwrap(lines: Iterable[str]) -> Iterator[tuple[int, str, str]]:
+def unwrap(numbered: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, str]]:
     """Yield (number, text, role): native lines without their `cargo : ` prefix, and the
     PowerShell position/command/CategoryInfo lines (plus the one blank after them) as decoration."""
     in_decoration = after_error_id = False
-    for number, raw in enumerate(lines, 1):
+    last = 0
+    for number, raw in numbered:
+        if number != last + 1:  # lines left out: no decoration goes on across them
+            in_decoration = after_error_id = False
+        last = number
         info = PS_INFO.match(raw)
         if PS_POSITION.match(raw) or info or (in_decoration and raw.startswith("+ ")):
             in_decoration = True

@@ -245,8 +245,9 @@ _LOG_TARGETS = ("sccache", "opendal", "reqsign", "hyper", "reqwest")
 
 def sniff_score(head: str, name: str) -> float:
     """Score a member head: sccache targets in env_logger records are the strong sign."""
-    ours = sum(1 for m in _SNIFF_RECORD.finditer(head) if m["target"].startswith(_LOG_TARGETS))
-    any_records = sum(1 for _ in _SNIFF_RECORD.finditer(head))
+    targets = [m["target"] for m in _SNIFF_RECORD.finditer(head)]  # one pass over the head
+    ours = sum(1 for target in targets if target.startswith(_LOG_TARGETS))
+    any_records = len(targets)
     if ours:
         score = 0.9 if ours < 3 else 0.95
     elif _SNIFF_OLD.search(head):
