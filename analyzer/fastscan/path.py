@@ -96,10 +96,19 @@ def _build_matcher(library, parser):
     return Matcher(chosen + hints, database) if database is not None else None
 
 
-def input_bytes(inputs: Iterable[str], enough: int) -> int:
+def input_bytes(inputs: Iterable, enough: int) -> int:
     """Bytes in the files of `inputs` (walking folders, not following links), counted up to
-    `enough`: the bundle's size decides the fast path, so the walk stops once it is big enough."""
-    total, pending = 0, [path for path in inputs if path != "-"]
+    `enough`: the bundle's size decides the fast path, so the walk stops once it is big enough.
+    An object-store bundle counts by its listing's sizes (nothing is read to learn them)."""
+    total, pending = 0, []
+    for path in inputs:
+        if hasattr(path, "listing"):  # batch's RemoteBundle
+            try:
+                total += sum(int(info.get("size") or 0) for info in path.listing())
+            except Exception:  # noqa: BLE001 - the read that follows reports what is wrong with the store
+                pass
+        elif path != "-":
+            pending.append(path)
     while pending and total < enough:
         path = pending.pop()
         try:
