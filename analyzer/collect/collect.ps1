@@ -423,28 +423,43 @@ try {
     Save-Capture $Layout.StatsJson "$Sccache --show-stats --stats-format=json" $Sccache '--show-stats --stats-format=json' $quiet
     $last = $script:Entries[$script:Entries.Count - 1]
     $left = [int][Math]::Floor($Timeout - $statsClock.Elapsed.TotalSeconds)
+    $unanswered = $null
     if ($last.error -and "$($last.error)".StartsWith('timed out')) {
+        $unanswered = "``$Sccache --show-stats --stats-format=json`` got no answer within the stats deadline"
         Add-Entry -Path $Layout.StatsText -Command "$Sccache --show-stats" -ExitStatus $null -Bytes $null `
-            -Problem "skipped: ``$Sccache --show-stats --stats-format=json`` got no answer within the stats deadline"
+            -Problem "skipped: $unanswered"
     } elseif ($left -lt 1) {
         Add-Entry -Path $Layout.StatsText -Command "$Sccache --show-stats" -ExitStatus $null -Bytes $null `
             -Problem "skipped: the $statsDeadline s stats deadline was spent"
     } else {
         $Timeout = $left
         Save-Capture $Layout.StatsText "$Sccache --show-stats" $Sccache '--show-stats' $quiet
+        $last = $script:Entries[$script:Entries.Count - 1]
+        if ($last.error -and "$($last.error)".StartsWith('timed out')) {
+            $unanswered = "``$Sccache --show-stats`` got no answer within the stats deadline"
+        }
     }
-    $Timeout = $savedTimeout
-    # sccache-dist as the client sees it, from a running server only (--dist-status would start one)
+    # sccache-dist as the client sees it, from a running server only (--dist-status would start one),
+    # within what is left of the same deadline and not after a stats call went unanswered
     $distPort = if ($env:SCCACHE_SERVER_PORT) { $env:SCCACHE_SERVER_PORT } else { '4226' }
     $socketsFile = Join-Path $Bundle $Layout.Sockets
     $listening = (Test-Path -LiteralPath $socketsFile) -and
         [bool](Select-String -LiteralPath $socketsFile -Pattern "[:.]$distPort\s.*LISTEN" -Quiet)
-    if ($listening) {
-        Save-Capture $Layout.DistStatus "$Sccache --dist-status" $Sccache '--dist-status' $quiet
-    } else {
+    $left = [int][Math]::Floor([Math]::Min($savedTimeout, $statsDeadline) - $statsClock.Elapsed.TotalSeconds)
+    if (-not $listening) {
         Add-Entry -Path $Layout.DistStatus -Command "$Sccache --dist-status" -ExitStatus $null `
             -Note 'skipped: no sccache server listens on its port, and --dist-status would start one' -Bytes $null
+    } elseif ($unanswered) {
+        Add-Entry -Path $Layout.DistStatus -Command "$Sccache --dist-status" -ExitStatus $null -Bytes $null `
+            -Problem "skipped: $unanswered"
+    } elseif ($left -lt 1) {
+        Add-Entry -Path $Layout.DistStatus -Command "$Sccache --dist-status" -ExitStatus $null -Bytes $null `
+            -Problem "skipped: the $statsDeadline s stats deadline was spent"
+    } else {
+        $Timeout = $left
+        Save-Capture $Layout.DistStatus "$Sccache --dist-status" $Sccache '--dist-status' $quiet
     }
+    $Timeout = $savedTimeout
 
     # 6. the reproduction
     if ($Run) {

@@ -416,27 +416,42 @@ s_saved=$TIMEOUT
 [ "$STATS_DEADLINE" -lt "$TIMEOUT" ] && TIMEOUT=$STATS_DEADLINE
 s_timeout=$TIMEOUT
 capture "$F_STATS_JSON" "$SCCACHE --show-stats --stats-format=json" "$SCCACHE" --show-stats --stats-format=json
-s_left=$((s_timeout - B_MS / 1000))
+s_spent=${B_MS:-0}
+s_left=$((s_timeout - s_spent / 1000))
+s_unanswered=
 case $B_ERROR in
     "timed out"*)
-        entry "$F_STATS_TEXT" "$SCCACHE --show-stats" "" 0 \
-            "skipped: \`$SCCACHE --show-stats --stats-format=json\` got no answer within the stats deadline" "" "" "" ;;
+        s_unanswered="\`$SCCACHE --show-stats --stats-format=json\` got no answer within the stats deadline"
+        entry "$F_STATS_TEXT" "$SCCACHE --show-stats" "" 0 "skipped: $s_unanswered" "" "" "" ;;
     *)
         if [ "$s_left" -lt 1 ]; then
             entry "$F_STATS_TEXT" "$SCCACHE --show-stats" "" 0 "skipped: the ${STATS_DEADLINE} s stats deadline was spent" "" "" ""
         else
             TIMEOUT=$s_left
             capture "$F_STATS_TEXT" "$SCCACHE --show-stats" "$SCCACHE" --show-stats
+            s_spent=$((s_spent + ${B_MS:-0}))
+            case $B_ERROR in
+                "timed out"*) s_unanswered="\`$SCCACHE --show-stats\` got no answer within the stats deadline" ;;
+            esac
         fi ;;
 esac
-TIMEOUT=$s_saved
-# sccache-dist as the client sees it, from a running server only (--dist-status would start one)
+# sccache-dist as the client sees it, from a running server only (--dist-status would start one),
+# within what is left of the same deadline and not after a stats call went unanswered
 DIST_PORT=${SCCACHE_SERVER_PORT:-4226}
 if [ -s "$BUNDLE/$F_SOCKETS" ] && LC_ALL=C grep -Eq "LISTEN.*[:.]${DIST_PORT}[[:space:]]|[:.]${DIST_PORT}[[:space:]].*LISTEN" "$BUNDLE/$F_SOCKETS"; then
-    capture "$F_DIST_STATUS" "$SCCACHE --dist-status" "$SCCACHE" --dist-status
+    s_left=$((s_timeout - s_spent / 1000))
+    if [ -n "$s_unanswered" ]; then
+        entry "$F_DIST_STATUS" "$SCCACHE --dist-status" "" 0 "skipped: $s_unanswered" "" "" ""
+    elif [ "$s_left" -lt 1 ]; then
+        entry "$F_DIST_STATUS" "$SCCACHE --dist-status" "" 0 "skipped: the ${STATS_DEADLINE} s stats deadline was spent" "" "" ""
+    else
+        TIMEOUT=$s_left
+        capture "$F_DIST_STATUS" "$SCCACHE --dist-status" "$SCCACHE" --dist-status
+    fi
 else
     entry "$F_DIST_STATUS" "$SCCACHE --dist-status" "" 0 "" "" "skipped: no sccache server listens on its port, and --dist-status would start one" ""
 fi
+TIMEOUT=$s_saved
 
 # 6. the reproduction
 if [ -n "$RUN" ]; then

@@ -131,9 +131,7 @@ class _Collection:
         self.copy(sources.rustc_info(self.project, self.env))
         for source in sources.logs(self.env, self.options.logs):
             self.copy(source)
-        quiet = {k: v for k, v in self.env.items() if k != "SCCACHE_LOG"}  # no client debug lines in tables
-        self.stats()
-        self.dist_status(quiet, running=server_listening(self.env))
+        self.server_queries(running=server_listening(self.env))
         if self.options.run:
             self.reproduce(self.options.run)
 
@@ -150,12 +148,17 @@ class _Collection:
         self.write(Entry(layout.FILES["env"], None, None, runner.elapsed_ms(started),
                          note="relevant variables only"), data)
 
-    def stats(self) -> None:
-        """Both stats calls within one deadline; once one goes unanswered, the next is not tried."""
+    def server_queries(self, running: bool) -> None:
+        """The two stats calls and `--dist-status` within one deadline (a foreign listener on the
+        port leaves each waiting); once one goes unanswered, the next is not tried.
+        `--dist-status` is asked of a running server only: it would start one."""
         quiet = {k: v for k, v in self.env.items() if k != "SCCACHE_LOG"}  # no client debug lines in tables
         deadline = time.monotonic() + self.options.stats_deadline
         unanswered = None
-        for key, cmd in commands.stats(self.sccache).items():
+        calls = list(commands.stats(self.sccache).items())
+        if running:
+            calls.append(("dist_status", commands.dist_status(self.sccache)))
+        for key, cmd in calls:
             left = deadline - time.monotonic()
             if unanswered or left < 0.5:
                 why = unanswered or f"the {self.options.stats_deadline:g} s stats deadline was spent"
@@ -164,15 +167,9 @@ class _Collection:
             outcome = self.command(key, [cmd], base_env=quiet, timeout=min(left, self.options.timeout))
             if outcome is not None and (outcome.error or "").startswith("timed out"):
                 unanswered = f"`{cmd.shown}` got no answer within the stats deadline"
-
-    def dist_status(self, env: dict[str, str], running: bool) -> None:
-        """The client's view of sccache-dist, from a running server only (no server is started)."""
-        if running:
-            self.command("dist_status", [commands.dist_status(self.sccache)], base_env=env)
-            return
-        cmd = commands.dist_status(self.sccache)
-        self.write(Entry(layout.FILES["dist_status"], cmd.shown, None, 0,
-                         note=SKIPPED_DIST_STATUS), None)
+        if not running:
+            cmd = commands.dist_status(self.sccache)
+            self.write(Entry(layout.FILES["dist_status"], cmd.shown, None, 0, note=SKIPPED_DIST_STATUS), None)
 
     def command(self, key: str, alternatives: list[commands.Command], base_env: dict[str, str] | None = None,
                 timeout: float | None = None) -> runner.Outcome | None:
