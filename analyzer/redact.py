@@ -18,7 +18,6 @@ from typing import Any
 from analyzer.redaction_rules import Rule, rules
 
 MASK = rules().mask
-NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
 
 
 def is_secret_name(name: str) -> bool:
@@ -31,7 +30,7 @@ def is_secret_name(name: str) -> bool:
 
 def is_placeholder(value: str) -> bool:
     bare = value.strip()
-    return bare.startswith(MASK) or bool(rules().placeholder.match(bare))
+    return not bare or bare.startswith(MASK) or bool(rules().placeholder.match(bare))
 
 
 def secret_value(name: str, value: str) -> bool:
@@ -130,32 +129,33 @@ class Redactor:
     def _assignments(self, line: str, state: LineState) -> str:
         r = rules()
         out, pos, last = [], 0, 0
-        while (match := r.assignment.search(line, pos)) is not None:
-            found = match.group(0)
-            name_len = _name_length(found)
-            name = found[:name_len]
-            sep = found[name_len:]
-            if not is_secret_name(name):
-                pos = match.start() + max(name_len, 1)
+        while (named := r.name.search(line, pos)) is not None:
+            name, name_end = named.group(0), named.end()
+            sep = r.separator.match(line, name_end)
+            if sep is None and name.endswith("..."):  # `NAME_SE... value`: the dots are the separator
+                name, name_end = name[:-3], name_end - 3
+                sep = r.separator.match(line, name_end)
+            if sep is None or not is_secret_name(name):
+                pos = named.end()
                 continue
-            start, stop = _value_span(line, match.end(), bool(r.whole_line_name.search(name.upper())))
+            separator = sep.group(0)
+            start, stop = _value_span(line, sep.end(), bool(r.whole_line_name.search(name.upper())))
             value = line[start:stop]
-            weak = r.weak_name.match(name.upper()) and "=" not in sep
-            if weak:
+            if r.weak_name.match(name.upper()) and "=" not in separator:
                 word = value.split()[0] if value.split() else ""
                 if len(word) < r.weak_value_min or not r.weak_value.match(word):
-                    pos = match.end()
+                    pos = sep.end()
                     continue
                 stop = start + len(value) - len(value.lstrip()) + len(word)
                 value = line[start:stop]
-            pos = max(stop, match.end())
+            pos = max(stop, sep.end())
             if not value.strip() or MASK in value or is_placeholder(value.strip("\"'")):
                 continue
             lead = len(value) - len(value.lstrip())
             out.append(line[last:start + lead])
             out.append(self._mask("secret-variable", value.strip()))
             last = start + lead + len(value.strip())
-            if sep.strip() == "" or "..." in sep or "…" in sep:
+            if separator.strip() == "" or "..." in separator or "…" in separator:
                 state.wrapped = True  # a table row: its value may go on at the value column
         if not out:
             return line
@@ -196,14 +196,6 @@ def _starts_inside_a_key(text: str) -> bool:
     end = r.pem_end.search(text)
     begin = r.pem_begin.search(text)
     return end is not None and (begin is None or begin.start() > end.start())
-
-
-def _name_length(found: str) -> int:
-    """The leading name of an assignment match (`[A-Za-z_][A-Za-z0-9_.-]*`)."""
-    length = 0
-    while length < len(found) and found[length] in NAME_CHARS:
-        length += 1
-    return length
 
 
 def _value_span(line: str, start: int, whole_line: bool = False) -> tuple[int, int]:

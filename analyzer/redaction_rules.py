@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 RULES_FILE = Path(__file__).parent / "data" / "redaction.toml"
+NAME_START = r"(?<![A-Za-z0-9_$])"
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class RuleSet:
     weak_name: re.Pattern[str]
     weak_value: re.Pattern[str]
     weak_value_min: int
-    assignment: re.Pattern[str]
+    name: re.Pattern[str]
+    separator: re.Pattern[str]
     value_stop: re.Pattern[str]
     whole_line_name: re.Pattern[str]
     placeholder: re.Pattern[str]
@@ -63,10 +65,14 @@ def _compile(text: str | None, icase: bool = False) -> re.Pattern[str] | None:
 @cache
 def rules() -> RuleSet:
     data = raw()
-    plain = ("secret_name", "benign_name", "weak_name", "weak_value", "assignment", "value_stop", "whole_line_name",
+    plain = ("secret_name", "benign_name", "weak_name", "weak_value", "separator", "value_stop", "whole_line_name",
              "placeholder",
              "pem_begin", "pem_end", "list_name", "list_value", "continuation")
     compiled = {name: re.compile(data[name]) for name in plain}
+    # Python backtracks: a name is taken whole (possessive) and starts only where no name
+    # character precedes it, so a megabyte of letters is one attempt, not a million, each
+    # walking back through every separator (awk, which does not backtrack, needs no such help).
+    compiled["name"] = re.compile(NAME_START + data["name"] + "+")
     return RuleSet(
         mask=data["mask"], weak_value_min=int(data["weak_value_min"]), **compiled,
         rules=tuple(Rule(r["kind"], _compile(r["find"], r.get("icase", False)),

@@ -65,7 +65,7 @@ $RedactionRules = @{
     assignment = '[A-Za-z_][A-Za-z0-9_.-]{0,127}["'']?([ \t]*[:=][ \t]*|[ \t][ \t]+|([.][.][.]|\u2026)[ \t]+)'
     value_stop = '[ \t;,&]+[A-Za-z_][A-Za-z0-9_.-]*='
     whole_line_name = '(^|-)COOKIE$|AUTHORIZATION$'
-    placeholder = '^(|[.][.]+|\u2026|<[^<>]*>|[xX][xX][xX]+|[*]+|[Yy][Oo][Uu][Rr][_-].*|[{][{].*[}][}]|\u00AB[^\u00BB]*\u00BB|none|None|NONE|null|nil|true|false|True|False|yes|no|0|1|-|unset|<unset>|[(]none[)]|Some|Some[(]"[.][.][.]"[)])$'
+    placeholder = '^([.][.]+|\u2026|<[^<>]*>|[xX][xX][xX]+|[*]+|[Yy][Oo][Uu][Rr][_-].*|[{][{].*[}][}]|\u00AB[^\u00BB]*\u00BB|none|None|NONE|null|nil|true|false|True|False|yes|no|0|1|-|unset|<unset>|[(]none[)]|Some|Some[(]"[.][.][.]"[)])$'
     pem_begin = '-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----'
     pem_end = '-----END [A-Z0-9 ]*PRIVATE KEY-----'
     list_name = '^Name[ \t]*:[ \t]*'
@@ -123,7 +123,7 @@ function Test-Secret([string]$Name) {
 
 function Test-Placeholder([string]$Value) {
     $bare = $Value.Trim()
-    return $bare.StartsWith($Mask) -or ($bare -cmatch $RedactionRules.placeholder)
+    return ($bare -eq '') -or $bare.StartsWith($Mask) -or ($bare -cmatch $RedactionRules.placeholder)
 }
 
 function Get-Masked([string]$Kind) {

@@ -62,7 +62,7 @@ value_stop
 whole_line_name
 (^|-)COOKIE$|AUTHORIZATION$
 placeholder
-^(|[.][.]+|…|<[^<>]*>|[xX][xX][xX]+|[*]+|[Yy][Oo][Uu][Rr][_-].*|[{][{].*[}][}]|«[^»]*»|none|None|NONE|null|nil|true|false|True|False|yes|no|0|1|-|unset|<unset>|[(]none[)]|Some|Some[(]"[.][.][.]"[)])$
+^([.][.]+|…|<[^<>]*>|[xX][xX][xX]+|[*]+|[Yy][Oo][Uu][Rr][_-].*|[{][{].*[}][}]|«[^»]*»|none|None|NONE|null|nil|true|false|True|False|yes|no|0|1|-|unset|<unset>|[(]none[)]|Some|Some[(]"[.][.][.]"[)])$
 pem_begin
 -----BEGIN [A-Z0-9 ]*PRIVATE KEY-----
 pem_end
@@ -316,7 +316,7 @@ function upname(n) {
 function secret(n) { n = upname(n); return n != "" && n ~ R["secret_name"] && !(n ~ R["benign_name"]) }
 function placeholder(v) {
     v = trim(v)
-    if (index(v, mask) == 1) return 1
+    if (v == "" || index(v, mask) == 1) return 1
     return v ~ R["placeholder"]
 }
 function masked(kind) { count[kind]++; return mask }
@@ -466,9 +466,23 @@ redact_awk() {
     fi
 }
 
-# redact IN OUT [ENV] [CUT]: copy IN to OUT with secrets masked
+# utf8 IN: IN's path, or a UTF-8 copy's when IN is UTF-16 (PowerShell's `>`): awk reads bytes,
+# and a rule cannot see a secret whose letters are split by zero bytes
+utf8() {
+    case $(head -c 2 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n') in
+        fffe) u_from=UTF-16LE ;;
+        feff) u_from=UTF-16BE ;;
+        *) echo "$1"; return ;;
+    esac
+    if ! tail -c +3 "$1" | iconv -f "$u_from" -t UTF-8 >"$STATE/utf8" 2>/dev/null; then
+        tail -c +3 "$1" | tr -d '\000' >"$STATE/utf8"  # no iconv: the ASCII of the text is what rules need
+    fi
+    echo "$STATE/utf8"
+}
+
+# redact IN OUT [ENV] [CUT]: copy IN to OUT with secrets masked (UTF-16 becomes UTF-8)
 redact() {
-    redact_awk "$1" "${3:-0}" "$STATE/counts" "${4:-0}" >"$2"
+    redact_awk "$(utf8 "$1")" "${3:-0}" "$STATE/counts" "${4:-0}" >"$2"
 }
 
 # redact_text TEXT: print TEXT with secrets masked

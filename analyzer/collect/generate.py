@@ -94,9 +94,16 @@ def for_awk(pattern: str, icase: bool = False) -> str:
     return "".join(out)
 
 
+def scalars() -> dict:
+    """The rule file's single values, with `assignment` (name then separator) as the scripts match it."""
+    data = raw()
+    data["assignment"] = data["name"] + data["separator"]
+    return data
+
+
 def sh_rules() -> str:
     """The rule file for collect.sh's awk: a key line, then its value line."""
-    data = raw()
+    data = scalars()
     lines = []
     for key in SCALARS:
         value = str(data[key])
@@ -119,7 +126,7 @@ def _ps1_string(value: str) -> str:
 
 def ps1_rules() -> str:
     """The rule set as PowerShell data; non-ASCII characters as .NET regex escapes (`\\u00AB`)."""
-    data = raw()
+    data = scalars()
     lines = [BEGIN, "$RedactionRules = @{"]
     for key in SCALARS:
         if key == "mask":
