@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import errno
 import io
 import lzma
 import os
@@ -162,20 +163,59 @@ def _walk_dir(root: Path, prefix: str, state: WalkState) -> Iterator[Member]:
                 else:
                     subfolders.append(full)
                 continue
+            target = full
             if entry.is_symlink():
                 try:
                     target = full.resolve()
                 except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
                     state.problem(rel, "link loop; not followed")
                     continue
-                if not target.is_relative_to(root_real) or not target.is_file():
+                if not target.is_relative_to(root_real):
                     state.problem(rel, "link points outside the bundle (or nowhere); not followed")
                     continue
-            if not full.is_file():
-                state.problem(rel, "not a regular file; skipped")
+            handle, why = _open_inside(target, root_real)
+            if handle is None:
+                state.problem(rel, why)
                 continue
-            yield from _walk_file(full, rel, state, top_level=False)
+            yield from _walk_file(full, rel, state, top_level=False, handle=handle)
         pending.extend(reversed(subfolders))
+
+
+def _open_inside(path: Path, root_real: Path) -> tuple[BinaryIO | None, str]:
+    """Open a folder entry once: never through a link in its last step (O_NOFOLLOW), never
+    blocking (a FIFO), and checked on the open descriptor (a regular file, still inside the
+    bundle), so a file swapped for a link between the listing and the read is never read."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, "link points outside the bundle (or nowhere); not followed"
+        return None, f"cannot read: {error.strerror or error}"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _Refused("not a regular file; skipped")
+        where = _descriptor_path(fd)
+        if where is not None and not where.is_relative_to(root_real):
+            raise _Refused("link points outside the bundle (or nowhere); not followed")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), ""
+    except _Refused as refused:
+        os.close(fd)
+        return None, str(refused)
+
+
+class _Refused(Exception):
+    pass
+
+
+def _descriptor_path(fd: int) -> Path | None:
+    """Where an open descriptor really is (Linux), or None where the system cannot say."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return None
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -185,29 +225,41 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool) -> Iterator[Member]:
-    """A file on disk. The members of an archive given alone are named without its name
-    in front (`top_level`); otherwise as `name.zip!/member`."""
+def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool,
+               handle: BinaryIO | None = None) -> Iterator[Member]:
+    """A file on disk, opened once (`handle`, when the folder walk opened it) and read through
+    that one descriptor, never reopened by name. The members of an archive given alone are named
+    without its name in front (`top_level`); otherwise as `name.zip!/member`."""
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            head = handle.read(HEAD)
-            kind = sniff_archive(head)
-            if kind is not None:
-                state.input_bytes += size
-                handle.seek(0)
-                prefix = "" if top_level else rel + "!/"
-                yield from _walk_archive(handle, kind, prefix, rel, state, depth=1)
-                return
+        if handle is None:
+            handle = open(path, "rb")
     except OSError as error:
         state.problem(rel, f"cannot read: {error.strerror or error}")
         return
-    if not state.admit(rel):
-        return
-    state.input_bytes += size
-    member = Member(rel, size, lambda: open(path, "rb"))
-    member.open = _bounded(member, state, member.open, owns=True)
-    yield member
+    with handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            kind = sniff_archive(handle.read(HEAD))
+            handle.seek(0)
+        except OSError as error:
+            state.problem(rel, f"cannot read: {error.strerror or error}")
+            return
+        if kind is not None:
+            state.input_bytes += size
+            prefix = "" if top_level else rel + "!/"
+            yield from _walk_archive(handle, kind, prefix, rel, state, depth=1)
+            return
+        if not state.admit(rel):
+            return
+        state.input_bytes += size
+        member = Member(rel, size, lambda: _rewound(handle))
+        member.open = _bounded(member, state, member.open, owns=True)
+        yield member  # read by the caller before it asks for the next member; closed after
+
+
+def _rewound(handle: BinaryIO) -> BinaryIO:
+    handle.seek(0)
+    return handle
 
 
 def _bounded(member: Member, state: WalkState, opener: Callable[[], BinaryIO], declared: int | None = None,
