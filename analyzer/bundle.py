@@ -96,10 +96,21 @@ def safe_member_name(name: str) -> str | None:
     return "/".join(parts)
 
 
+def _unsafe_name_reason(name: str) -> str:
+    if not name.strip("/."):
+        return "empty member name; skipped"
+    return "absolute or parent-relative member name; skipped"
+
+
 def printable(name: str) -> str:
-    """A member name fit for one line of a report: control characters, and the surrogates
-    that stand for undecodable bytes of a file name, become `?`."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", "?", name)
+    """A member name fit for one line of a report: control characters become `?`, and the
+    surrogates that stand for bytes of a file name that are not UTF-8 are shown escaped (`\\xff`)."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", _shown, name)
+
+
+def _shown(found: re.Match) -> str:
+    code = ord(found.group(0))
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "?"
 
 
 def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
@@ -114,20 +125,21 @@ def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
             yield from _walk_stream(sys.stdin.buffer, "stdin", state)
             continue
         path = Path(given)
+        name = printable(path.name)
         try:
             mode = path.stat().st_mode
         except OSError as error:
-            state.problem(given, f"cannot open: {error.strerror or error}")
+            state.problem(printable(given), f"cannot open: {error.strerror or error}")
             continue
         if stat.S_ISDIR(mode):
-            yield from _walk_dir(path, f"{path.name}/" if several else "", state)
+            yield from _walk_dir(path, f"{name}/" if several else "", state)
         elif stat.S_ISREG(mode):
-            yield from _walk_file(path, path.name, state, top_level=not several)
+            yield from _walk_file(path, name, state, top_level=not several)
         elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):  # `<(command)` process substitution
             with open(path, "rb") as handle:
-                yield from _walk_stream(handle, path.name, state)
+                yield from _walk_stream(handle, name, state)
         else:
-            state.problem(given, "not a regular file or directory")
+            state.problem(printable(given), "not a regular file or directory")
 
 
 def _walk_stream(stream: BinaryIO, label: str, state: WalkState) -> Iterator[Member]:
@@ -298,14 +310,14 @@ def _walk_zip(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth
         return
     with zipfile.ZipFile(handle) as archive:
         for info in archive.infolist():
-            if info.is_dir():
+            if info.filename.endswith("/"):  # a folder entry (ZipInfo.is_dir fails on an empty name)
                 continue
             name = safe_member_name(info.filename)
             shown = prefix + printable(name or info.filename)
             if not state.admit(shown):
                 return
             if name is None:
-                state.problem(shown, "absolute or parent-relative member name; skipped")
+                state.problem(shown, _unsafe_name_reason(info.filename))
             elif info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16):
                 state.problem(shown, "link member not followed")
             elif info.flag_bits & 0x1:
@@ -373,7 +385,7 @@ def _walk_tar(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth
             if not state.admit(shown):
                 return
             if name is None:
-                state.problem(shown, "absolute or parent-relative member name; skipped")
+                state.problem(shown, _unsafe_name_reason(info.name))
             elif info.issym() or info.islnk():
                 state.problem(shown, f"link member (to {printable(info.linkname)}) not followed")
             elif not info.isfile():

@@ -65,3 +65,66 @@ def test_a_fifo_swapped_in_during_the_walk_does_not_block(tmp_path):
     worker.join(10)
     assert done, "the walk blocked on a FIFO without a writer"
     assert any(p.source == "b.log" and "not a regular file" in p.reason for p in problems), problems
+
+
+CLIENT_ERROR = "sccache: error: Timed out waiting for server startup. Maybe the remote service is unreachable?\n"
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    done = CliRunner().invoke(main, list(args))
+    return done.exit_code, done.stdout, done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+@pytest.mark.parametrize("command", ["analyze", "inspect"])
+def test_a_loose_file_whose_name_is_not_utf8_is_read_and_shown_escaped(tmp_path, command):
+    name = bytes(tmp_path) + b"/\xff\xfebad.log"
+    with open(name, "wb") as handle:
+        handle.write(CLIENT_ERROR.encode())
+    code, out, err = _cli(command, os.fsdecode(name), "--format", "json")
+    assert code == 0, err
+    assert "\\\\xff\\\\xfebad.log" in out  # `\xff` in the name, its backslash escaped by JSON
+
+
+def _zip_with_an_empty_first_name() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("q", "x")
+        archive.writestr("sccache.log", CLIENT_ERROR)
+        archive.filelist[0].filename = ""  # what the central directory says; zipfile cannot write it
+    return buffer.getvalue()
+
+
+def test_an_empty_member_name_skips_that_member_only(tmp_path):
+    bundle = tmp_path / "b.zip"
+    bundle.write_bytes(_zip_with_an_empty_first_name())
+    code, out, err = _cli("inspect", str(bundle), "--format", "json")
+    assert code == 0, err
+    assert "sccache.log" in out and "empty member name; skipped" in out
+
+
+@pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_timestamp_with_no_utc_time_is_a_problem_and_the_log_is_read(tmp_path, stamp):
+    log = tmp_path / "sccache.log"
+    log.write_text(f"[{stamp} INFO  sccache::server] start_server: 127.0.0.1:4226\n"
+                   f"[2026-11-21T05:23:31Z ERROR sccache::server] {CLIENT_ERROR}")
+    code, out, err = _cli("inspect", str(log), "--format", "json")
+    assert code == 0, err
+    assert "unreadable timestamp" in out and "parser stopped" not in out
+    assert '"records": 2' in out
+
+
+def test_the_year_1_without_an_offset_keeps_four_digits(tmp_path):
+    import json
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "analyzer" / "schema" / "report.schema.json")
+                        .read_text(encoding="utf-8"))
+    log = tmp_path / "sccache.log"
+    log.write_text(f"[0001-01-01T00:00:00 INFO  sccache::server] start_server: 127.0.0.1:4226\n"
+                   f"[2026-11-21T05:23:31Z ERROR sccache::server] {CLIENT_ERROR}")
+    code, out, err = _cli("analyze", str(log), "--format", "json")
+    assert code == 0, err
+    assert "0001-01-01T00:00:00Z" in out
+    jsonschema.validate(json.loads(out), schema)
