@@ -17,8 +17,8 @@ rules, each reported as a `Problem` and never raised:
 from __future__ import annotations
 
 import bz2
-import gzip
 import errno
+import gzip
 import io
 import lzma
 import os

@@ -8,7 +8,6 @@ import io
 import os
 import sys
 import threading
-import time
 import zipfile
 from pathlib import Path
 
