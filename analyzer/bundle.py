@@ -23,6 +23,7 @@ import io
 import lzma
 import os
 import re
+import select
 import stat
 import sys
 import tarfile
@@ -122,7 +123,7 @@ def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
         if state.stopped:
             return
         if given == "-":
-            yield from _walk_stream(sys.stdin.buffer, "stdin", state)
+            yield from _walk_stream(_pipe(sys.stdin.buffer, state, "stdin"), "stdin", state)
             continue
         path = Path(given)
         name = printable(path.name)
@@ -136,10 +137,55 @@ def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
         elif stat.S_ISREG(mode):
             yield from _walk_file(path, name, state, top_level=not several)
         elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):  # `<(command)` process substitution
-            with open(path, "rb") as handle:
-                yield from _walk_stream(handle, name, state)
+            try:  # non-blocking: opening a FIFO nobody writes to would wait forever
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            except OSError as error:
+                state.problem(printable(given), f"cannot open: {error.strerror or error}")
+                continue
+            with os.fdopen(fd, "rb", buffering=0) as handle:
+                yield from _walk_stream(_pipe(handle, state, name), name, state)
         else:
             state.problem(printable(given), "not a regular file or directory")
+
+
+def _pipe(stream: BinaryIO, state: WalkState, label: str) -> BinaryIO:
+    """A pipe, FIFO or terminal read against the walk's deadline (a stalled writer cannot hold
+    the analysis); any other stream as it is."""
+    try:
+        fd = stream.fileno()
+        mode = os.fstat(fd).st_mode
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return stream
+    if os.name != "posix" or not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)):
+        return stream
+    return io.BufferedReader(PipeReader(fd, state, label), 1 << 20)  # type: ignore[return-value]
+
+
+class PipeReader(io.RawIOBase):
+    """Waits for data with select() no longer than the time left, so the time limit holds while
+    nothing arrives (checking it between reads would wait for the next read first)."""
+
+    def __init__(self, fd: int, state: WalkState, label: str):
+        self._fd, self._state, self._label = fd, state, label
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while True:
+            left = self._state.deadline - self._state.now()
+            if self._state.stopped or left <= 0:
+                self._state.over_budget(self._label)
+                return 0
+            ready, _, _ = select.select([self._fd], [], [], min(left, 1.0))
+            if ready:
+                break
+        try:
+            data = os.read(self._fd, len(buffer))
+        except BlockingIOError:  # woken with nothing to read
+            return self.readinto(buffer)
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _walk_stream(stream: BinaryIO, label: str, state: WalkState) -> Iterator[Member]:

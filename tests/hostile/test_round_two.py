@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -127,3 +129,83 @@ def test_the_year_1_without_an_offset_keeps_four_digits(tmp_path):
     assert code == 0, err
     assert "0001-01-01T00:00:00Z" in out
     jsonschema.validate(json.loads(out), schema)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("writer", [False, True], ids=["no-writer", "stalled-writer"])
+def test_a_fifo_ends_at_the_time_limit(tmp_path, writer):
+    fifo = tmp_path / "log"
+    os.mkfifo(fifo)
+    stall = None
+    if writer:  # writes a line, then holds the FIFO open without writing
+        stall = subprocess.Popen(["sh", "-c", f"exec 3>'{fifo}'; printf 'sccache: error: x\\n' >&3; sleep 30"])
+    try:
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "analyzer", "inspect", str(fifo)], capture_output=True,
+                              text=True, timeout=60, env={**os.environ, "SCCACHE_FORENSICS_TIME_LIMIT": "2"})
+        assert time.monotonic() - started < 15
+        assert "time limit" in done.stdout + done.stderr
+    finally:
+        if stall is not None:
+            stall.kill()
+
+
+def test_stdin_that_stalls_ends_at_the_time_limit():
+    started = time.monotonic()
+    with subprocess.Popen([sys.executable, "-m", "analyzer", "inspect", "-"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, "SCCACHE_FORENSICS_TIME_LIMIT": "2"}) as proc:
+        proc.stdin.write("sccache: error: Timed out waiting for server startup\n")
+        proc.stdin.flush()  # and never closed
+        try:
+            proc.wait(timeout=20)
+        finally:
+            proc.kill()
+        out, err = proc.stdout.read(), proc.stderr.read()
+    assert time.monotonic() - started < 15
+    assert "time limit" in out + err
+
+
+def _batch(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analyzer", "batch", *args, "--jobs", "1"], capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="escape bytes in a file name")
+def test_batch_shows_no_terminal_escape_from_a_file_name(tmp_path):
+    inputs = tmp_path / "in"
+    (inputs / "hostA").mkdir(parents=True)
+    (inputs / "hostA" / "client.log").write_text(CLIENT_ERROR)
+    (inputs / "evil\x1b]0;pwned\x07.txt").write_text("x")
+    done = _batch(str(inputs), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "ignored 1 entries" in done.stderr
+    assert "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr
+
+
+def test_batch_refuses_an_output_folder_inside_an_input(tmp_path):
+    inputs = tmp_path / "in"
+    (inputs / "hostA").mkdir(parents=True)
+    (inputs / "hostA" / "client.log").write_text(CLIENT_ERROR)
+    done = _batch(str(inputs), "-o", str(inputs / "hostA" / "fleet"))
+    assert done.returncode == 2
+    assert "inside the input" in done.stderr
+    assert sorted(p.name for p in (inputs / "hostA").iterdir()) == ["client.log"]
+
+
+def test_one_unreadable_member_does_not_fail_the_bundle_hash(tmp_path, monkeypatch):
+    from analyzer.batch import hashing
+
+    bundle = tmp_path / "hostA"
+    bundle.mkdir()
+    (bundle / "client.log").write_text(CLIENT_ERROR)
+    (bundle / "locked.log").write_text("x")
+    feed = hashing._feed
+
+    def unreadable(digest, path):
+        if path.name == "locked.log":
+            raise PermissionError(13, "Permission denied")
+        feed(digest, path)
+
+    monkeypatch.setattr(hashing, "_feed", unreadable)
+    assert hashing.content_hash(bundle).startswith("sha256:")
