@@ -209,3 +209,23 @@ def test_one_unreadable_member_does_not_fail_the_bundle_hash(tmp_path, monkeypat
 
     monkeypatch.setattr(hashing, "_feed", unreadable)
     assert hashing.content_hash(bundle).startswith("sha256:")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to a process group")
+def test_ctrl_c_during_batch_start_up_ends_it_without_a_traceback(tmp_path):
+    import shutil
+    import signal
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "s3-no-credentials" / "bundle"
+    for n in range(4):
+        shutil.copytree(sample, tmp_path / "in" / f"host{n}")
+    seen = []
+    for n, delay in enumerate([0.3, 0.8, 1.2, 1.6]):  # while importing, starting workers, running
+        proc = subprocess.Popen([sys.executable, "-m", "analyzer", "batch", str(tmp_path / "in"), "-o",
+                                 str(tmp_path / f"out{n}"), "--jobs", "2"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C at a terminal does: the whole group
+        out, err = proc.communicate(timeout=60)
+        seen.append(out + err)
+    assert [s for s in seen if "Traceback" in s] == []
