@@ -5,6 +5,7 @@ timestamps, escapes in messages, and slow streams."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -229,3 +230,21 @@ def test_ctrl_c_during_batch_start_up_ends_it_without_a_traceback(tmp_path):
         out, err = proc.communicate(timeout=60)
         seen.append(out + err)
     assert [s for s in seen if "Traceback" in s] == []
+
+
+def test_the_dask_engine_ends_a_bundle_with_a_backtracking_line_near_its_limit(tmp_path):
+    """The watchdog can only raise between Python instructions; a regex search stuck in native
+    code for 48 s once made a row say `timeout after 2 s` for a bundle that ran 13 s and more."""
+    pytest.importorskip("distributed")
+    from tests.batch.helpers import batch
+
+    line = "error sending request for url (https://acme.oss-cn-hangzhou.aliyuncs.com/.sccache_check): "
+    bundle = tmp_path / "in" / "host1"
+    bundle.mkdir(parents=True)
+    (bundle / "sccache-server.log").write_text(
+        "[2026-11-21T05:23:31Z INFO  sccache::server] start_server: 127.0.0.1:4226\n"
+        "[2026-11-21T05:23:32Z ERROR sccache::server] " + line * (200_000 // len(line)) + "\n")
+    result = batch([tmp_path / "in"], tmp_path / "out", engine="dask", jobs=1, timeout=2)
+    rows = [json.loads(line) for line in (tmp_path / "out" / "fleet.jsonl").read_text().splitlines()]
+    assert result.bundles == 1
+    assert rows[0]["duration_ms"] is None or rows[0]["duration_ms"] < 6000, rows[0]
