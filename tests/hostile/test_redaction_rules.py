@@ -98,3 +98,13 @@ def test_redaction_of_a_hostile_megabyte_line_stays_fast(line):
     started = time.perf_counter()
     redact_text(line)
     assert time.perf_counter() - started < 5
+
+
+def test_a_headline_cut_before_redaction_never_keeps_half_a_token():
+    from analyzer.records import Record
+
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaS1ydW5uZXIiLCJpc3MiOiJhY3Rpb25zIn0.c2lnbmF0dXJlLWhhbGY"
+    for lead in range(300, 400, 7):  # the token straddles the 400-character cut
+        text = "error: " + "x" * lead + " token " + jwt + " more words after it"
+        headline = redact_text(Record("a.log", "cargo-output", 1, text).headline())
+        assert "eyJzdWIi" not in headline and "c2lnbmF0" not in headline, headline
