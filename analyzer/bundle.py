@@ -17,12 +17,14 @@ rules, each reported as a `Problem` and never raised:
 from __future__ import annotations
 
 import bz2
+import errno
 import functools
 import gzip
 import io
 import lzma
 import os
 import re
+import select
 import stat
 import sys
 import tarfile
@@ -103,10 +105,21 @@ def safe_member_name(name: str) -> str | None:
     return "/".join(parts)
 
 
+def _unsafe_name_reason(name: str) -> str:
+    if not name.strip("/."):
+        return "empty member name; skipped"
+    return "absolute or parent-relative member name; skipped"
+
+
 def printable(name: str) -> str:
-    """A member name fit for one line of a report: control characters, and the surrogates
-    that stand for undecodable bytes of a file name, become `?`."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", "?", name)
+    """A member name fit for one line of a report: control characters become `?`, and the
+    surrogates that stand for bytes of a file name that are not UTF-8 are shown escaped (`\\xff`)."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", _shown, name)
+
+
+def _shown(found: re.Match) -> str:
+    code = ord(found.group(0))
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "?"
 
 
 def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
@@ -118,26 +131,72 @@ def iter_bundle(inputs: list[str], limits: Limits = DEFAULT_LIMITS,
         if state.stopped:
             return
         if given == "-":
-            yield from _walk_stream(sys.stdin.buffer, "stdin", state)
+            yield from _walk_stream(_pipe(sys.stdin.buffer, state, "stdin"), "stdin", state)
             continue
         if hasattr(given, "objects"):  # a bundle in object storage (analyzer.batch.remote.RemoteBundle)
             yield from _walk_objects(given, state)
             continue
         path = Path(given)
+        name = printable(path.name)
         try:
             mode = path.stat().st_mode
         except OSError as error:
-            state.problem(given, f"cannot open: {error.strerror or error}")
+            state.problem(printable(given), f"cannot open: {error.strerror or error}")
             continue
         if stat.S_ISDIR(mode):
-            yield from _walk_dir(path, f"{path.name}/" if several else "", state)
+            yield from _walk_dir(path, f"{name}/" if several else "", state)
         elif stat.S_ISREG(mode):
-            yield from _walk_file(path, path.name, state, top_level=not several)
+            yield from _walk_file(path, name, state, top_level=not several)
         elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):  # `<(command)` process substitution
-            with open(path, "rb") as handle:
-                yield from _walk_stream(handle, path.name, state)
+            try:  # non-blocking: opening a FIFO nobody writes to would wait forever
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            except OSError as error:
+                state.problem(printable(given), f"cannot open: {error.strerror or error}")
+                continue
+            with os.fdopen(fd, "rb", buffering=0) as handle:
+                yield from _walk_stream(_pipe(handle, state, name), name, state)
         else:
-            state.problem(given, "not a regular file or directory")
+            state.problem(printable(given), "not a regular file or directory")
+
+
+def _pipe(stream: BinaryIO, state: WalkState, label: str) -> BinaryIO:
+    """A pipe, FIFO or terminal read against the walk's deadline (a stalled writer cannot hold
+    the analysis); any other stream as it is."""
+    try:
+        fd = stream.fileno()
+        mode = os.fstat(fd).st_mode
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return stream
+    if os.name != "posix" or not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)):
+        return stream
+    return io.BufferedReader(PipeReader(fd, state, label), 1 << 20)
+
+
+class PipeReader(io.RawIOBase):
+    """Waits for data with select() no longer than the time left, so the time limit holds while
+    nothing arrives (checking it between reads would wait for the next read first)."""
+
+    def __init__(self, fd: int, state: WalkState, label: str):
+        self._fd, self._state, self._label = fd, state, label
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while True:
+            left = self._state.deadline - self._state.now()
+            if self._state.stopped or left <= 0:
+                self._state.over_budget(self._label)
+                return 0
+            ready, _, _ = select.select([self._fd], [], [], min(left, 1.0))
+            if ready:
+                break
+        try:
+            data = os.read(self._fd, len(buffer))
+        except BlockingIOError:  # woken with nothing to read
+            return self.readinto(buffer)
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _walk_stream(stream: BinaryIO, label: str, state: WalkState) -> Iterator[Member]:
@@ -217,20 +276,59 @@ def _walk_dir(root: Path, prefix: str, state: WalkState) -> Iterator[Member]:
                 else:
                     subfolders.append(full)
                 continue
+            target = full
             if entry.is_symlink():
                 try:
                     target = full.resolve()
                 except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
                     state.problem(rel, "link loop; not followed")
                     continue
-                if not target.is_relative_to(root_real) or not target.is_file():
+                if not target.is_relative_to(root_real):
                     state.problem(rel, "link points outside the bundle (or nowhere); not followed")
                     continue
-            if not full.is_file():
-                state.problem(rel, "not a regular file; skipped")
+            handle, why = _open_inside(target, root_real)
+            if handle is None:
+                state.problem(rel, why)
                 continue
-            yield from _walk_file(full, rel, state, top_level=False)
+            yield from _walk_file(full, rel, state, top_level=False, handle=handle)
         pending.extend(reversed(subfolders))
+
+
+def _open_inside(path: Path, root_real: Path) -> tuple[BinaryIO | None, str]:
+    """Open a folder entry once: never through a link in its last step (O_NOFOLLOW), never
+    blocking (a FIFO), and checked on the open descriptor (a regular file, still inside the
+    bundle), so a file swapped for a link between the listing and the read is never read."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, "link points outside the bundle (or nowhere); not followed"
+        return None, f"cannot read: {error.strerror or error}"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _Refused("not a regular file; skipped")
+        where = _descriptor_path(fd)
+        if where is not None and not where.is_relative_to(root_real):
+            raise _Refused("link points outside the bundle (or nowhere); not followed")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), ""
+    except _Refused as refused:
+        os.close(fd)
+        return None, str(refused)
+
+
+class _Refused(Exception):
+    pass
+
+
+def _descriptor_path(fd: int) -> Path | None:
+    """Where an open descriptor really is (Linux), or None where the system cannot say."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return None
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -240,29 +338,41 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool) -> Iterator[Member]:
-    """A file on disk. The members of an archive given alone are named without its name
-    in front (`top_level`); otherwise as `name.zip!/member`."""
+def _walk_file(path: Path, rel: str, state: WalkState, top_level: bool,
+               handle: BinaryIO | None = None) -> Iterator[Member]:
+    """A file on disk, opened once (`handle`, when the folder walk opened it) and read through
+    that one descriptor, never reopened by name. The members of an archive given alone are named
+    without its name in front (`top_level`); otherwise as `name.zip!/member`."""
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            head = handle.read(HEAD)
-            kind = sniff_archive(head)
-            if kind is not None:
-                state.input_bytes += size
-                handle.seek(0)
-                prefix = "" if top_level else rel + "!/"
-                yield from _walk_archive(handle, kind, prefix, rel, state, depth=1)
-                return
+        if handle is None:
+            handle = open(path, "rb")
     except OSError as error:
         state.problem(rel, f"cannot read: {error.strerror or error}")
         return
-    if not state.admit(rel):
-        return
-    state.input_bytes += size
-    member = Member(rel, size, lambda: open(path, "rb"))
-    member.open = _bounded(member, state, member.open, owns=True)
-    yield member
+    with handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            kind = sniff_archive(handle.read(HEAD))
+            handle.seek(0)
+        except OSError as error:
+            state.problem(rel, f"cannot read: {error.strerror or error}")
+            return
+        if kind is not None:
+            state.input_bytes += size
+            prefix = "" if top_level else rel + "!/"
+            yield from _walk_archive(handle, kind, prefix, rel, state, depth=1)
+            return
+        if not state.admit(rel):
+            return
+        state.input_bytes += size
+        member = Member(rel, size, lambda: _rewound(handle))
+        member.open = _bounded(member, state, member.open, owns=True)
+        yield member  # read by the caller before it asks for the next member; closed after
+
+
+def _rewound(handle: BinaryIO) -> BinaryIO:
+    handle.seek(0)
+    return handle
 
 
 def _bounded(member: Member, state: WalkState, opener: Callable[[], BinaryIO], declared: int | None = None,
@@ -301,14 +411,14 @@ def _walk_zip(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth
         return
     with zipfile.ZipFile(handle) as archive:
         for info in archive.infolist():
-            if info.is_dir():
+            if info.filename.endswith("/"):  # a folder entry (ZipInfo.is_dir fails on an empty name)
                 continue
             name = safe_member_name(info.filename)
             shown = prefix + printable(name or info.filename)
             if not state.admit(shown):
                 return
             if name is None:
-                state.problem(shown, "absolute or parent-relative member name; skipped")
+                state.problem(shown, _unsafe_name_reason(info.filename))
             elif info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16):
                 state.problem(shown, "link member not followed")
             elif info.flag_bits & 0x1:
@@ -377,7 +487,7 @@ def _walk_tar(handle: BinaryIO, prefix: str, label: str, state: WalkState, depth
             if not state.admit(shown):
                 return
             if name is None:
-                state.problem(shown, "absolute or parent-relative member name; skipped")
+                state.problem(shown, _unsafe_name_reason(info.name))
             elif info.issym() or info.islnk():
                 state.problem(shown, f"link member (to {printable(info.linkname)}) not followed")
             elif not info.isfile():

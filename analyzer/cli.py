@@ -14,7 +14,34 @@ from analyzer import __version__
 
 
 class ForensicsGroup(click.Group):
-    """Turns any unexpected exception into a one-line message and exit 2, never a traceback."""
+    """Turns any unexpected exception into a one-line message and exit 2, never a traceback.
+    The commands are imported when first needed, inside `main`, so a Ctrl-C while they load
+    ends the run with one line too."""
+
+    _registered = False
+
+    def main(self, *args, **kwargs):
+        try:
+            self._register()
+            return super().main(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("sccache-forensics: interrupted", err=True)
+            sys.exit(2)
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        self._register()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context):
+        self._register()
+        return super().list_commands(ctx)
+
+    def _register(self) -> None:
+        if not ForensicsGroup._registered:
+            ForensicsGroup._registered = True
+            from analyzer.commands import register_all
+
+            register_all(self)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -45,11 +72,3 @@ def main() -> None:
       sccache-forensics patterns list
     """
 
-
-def _register_commands() -> None:
-    from analyzer.commands import register_all
-
-    register_all(main)
-
-
-_register_commands()

@@ -46,9 +46,17 @@ class Record:
         return dict(self.fields)
 
     def headline(self, limit: int = 400) -> str:
-        """The first line of the text, cut at `limit` characters with an ellipsis."""
+        """The first line of the text, cut at `limit` characters with an ellipsis. The cut falls
+        between words where one is near: it happens before the report is redacted, and half a
+        token (a JWT, a key, `user:pass` without its `@`) is something no rule recognises."""
         line = self.text.split("\n", 1)[0]
-        return line if len(line) <= limit else line[: limit - 1] + "…"
+        if len(line) <= limit:
+            return line
+        cut = line[: limit - 1]
+        space = max(cut.rfind(" "), cut.rfind("\t"))
+        if space >= limit // 2:
+            cut = cut[:space + 1]
+        return cut + "…"
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,9 @@ def format_utc(moment: datetime, millis: bool = False) -> str:
     """Render an aware or naive (taken as UTC) datetime in the record contract's form."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    # not strftime: its %Y gives `1`, not `0001`, for the year 1 on glibc (a time the schema refuses)
+    text = (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+            f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
     if millis:
         text += f".{moment.microsecond // 1000:03d}"
     return text + "Z"
@@ -63,7 +65,11 @@ def from_parts(date: str, time: str, frac: str | None = None, zone: str | None =
         return None
     if frac:
         moment = moment.replace(microsecond=int(frac[:6].ljust(6, "0")))
-    return format_utc(moment - offset, millis=bool(frac))
+    try:
+        utc = moment - offset
+    except OverflowError:  # the year 1 east of UTC, the year 9999 west of it: no such UTC time
+        return None
+    return format_utc(utc, millis=bool(frac))
 
 
 @lru_cache(maxsize=4096)

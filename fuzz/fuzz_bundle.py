@@ -69,6 +69,7 @@ if _atheris is not None:
         # everything the pipeline imports lazily, imported here so coverage reaches it
         import analyzer.analysis
         import analyzer.bundle
+        import analyzer.redact
         import analyzer.report.render_html
         import analyzer.report.render_md
         import analyzer.report.render_text  # noqa: F401
@@ -80,6 +81,7 @@ if _atheris is not None:
 
 from analyzer import budget  # noqa: E402
 from analyzer.analysis import analyze, load_knowledge  # noqa: E402
+from analyzer.redact import redact_report  # noqa: E402
 from analyzer.report import render_html, render_json, render_md, render_text  # noqa: E402
 from analyzer.report.model import SCHEMA_VERSION  # noqa: E402
 from tests.hostile.corpus import TERMINAL_UNSAFE, outside_code, tar_bytes, zip_bytes  # noqa: E402
@@ -157,6 +159,8 @@ def check(data: bytes) -> dict | None:
     assert html.count("<script") == 1, "a script element besides the report's own"
     md = render_md.render(report)
     assert "<script" not in outside_code(md), "raw <script> in Markdown outside code"
+    again = redact_report(report)
+    assert again["redactions"]["count"] == 0, f"a redacted report still holds secrets: {again['redactions']}"
     return report
 
 
@@ -187,6 +191,23 @@ def seeds() -> list[bytes]:
             for path in members:
                 archive.add(path, path.name)
         found.append(bytes([MODES.index("raw"), 0]) + buf.getvalue())
+    found += planted_seeds()
+    return found
+
+
+def planted_seeds() -> list[bytes]:
+    """Secrets in every planted form, in each encoding, as a loose file and a zip member; and a
+    megabyte line that once made a signature backtrack for minutes."""
+    from tests.hostile.planted import ENCODINGS, KINDS, artifact, encode, plantings
+
+    found = []
+    for encoding in ENCODINGS:
+        for kind in KINDS:
+            body = encode(artifact(kind, plantings(0)), encoding)
+            found.append(bytes([MODES.index("file"), 0]) + body)
+            found.append(bytes([MODES.index("zip"), 0]) + body)
+    line = b"[2026-11-21T05:23:31Z ERROR sccache::server] " + b"error sending request for url (https://a/): " * 24_000
+    found.append(bytes([MODES.index("file"), 0]) + line + b"\n")
     return found
 
 

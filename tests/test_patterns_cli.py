@@ -85,14 +85,14 @@ def test_test_builtin_library():
         assert {p["key"].split("[")[0] for p in body["problems"]} == {"samples"}
 
 
-def test_test_dir_reports_all_problems_and_exits_1(tmp_path: Path):
+def test_test_dir_reports_all_problems_and_exits_2(tmp_path: Path):
     good = (builtin_dir() / "ipc-broken.toml").read_text(encoding="utf-8")
     (tmp_path / "ipc-broken.toml").write_text(good.replace('default_role = "symptom"', 'default_role = "culprit"'))
     (tmp_path / "unhandled-compile-passthrough.toml").write_text(
         (builtin_dir() / "unhandled-compile-passthrough.toml").read_text(encoding="utf-8")
         .replace('match = ["Server sent UnhandledCompile"]', 'match = ["Server sent UnsupportedCompiler"]'))
     result = run("test", str(tmp_path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     lines = result.output.splitlines()
     assert any(line.endswith("ipc-broken.toml: default_role: 'culprit' is not one of: root-cause, contributing, symptom, benign")
                for line in lines)
@@ -114,7 +114,7 @@ def test_test_dir_checks_sample_folders(tmp_path: Path):
     (patterns / "config-file-missing.toml").write_text(
         (builtin_dir() / "config-file-missing.toml").read_text(encoding="utf-8"))
     result = run("test", str(patterns), "--format", "json")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert [p["key"] for p in json.loads(result.output)["problems"]] == ["samples[0]"]
     (tmp_path / "samples" / "seed-windows-oss-proxy").mkdir(parents=True)
     assert run("test", str(patterns)).exit_code == 0

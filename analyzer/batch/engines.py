@@ -27,7 +27,8 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -66,22 +67,37 @@ def hard_limit(timeout: float | None) -> float | None:
 def _serve(conn: Connection, settings: Settings) -> None:
     """A local worker: analyze each task received, send each result back, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    worker.knowledge(settings.pattern_dirs)
-    conn.send(READY)
-    while True:
-        try:
+    try:
+        worker.knowledge(settings.pattern_dirs)
+        conn.send(READY)
+        while True:
             task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        conn.send(worker.process(task, settings))
+            if task is None:
+                return
+            conn.send(worker.process(task, settings))
+    except (EOFError, OSError):  # the parent is gone (a Ctrl-C ended the batch): so is this worker
+        return
+
+
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ctrl-C held back while a worker (or the forkserver) starts: the child inherits SIGINT
+    blocked, so a Ctrl-C during its start-up never prints a worker traceback; the parent gets
+    its own Ctrl-C as soon as the start is done and ends the batch."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _context():
     if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["analyzer.batch.worker"])
+        context.set_forkserver_preload(["analyzer.batch.preload"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -121,7 +137,8 @@ class LocalEngine:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_serve, args=(child, self.settings), daemon=True,
                                         name="sccache-forensics-batch")
-        process.start()
+        with _sigint_held():
+            process.start()
         child.close()
         return _Slot(process, parent)
 

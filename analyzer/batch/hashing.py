@@ -1,7 +1,7 @@
 """The content hash of a bundle: what "already done" is keyed by.
 
 A file hashes its bytes; a folder hashes, in sorted order, each regular file's relative path,
-size and bytes, so renaming, moving or editing any member changes the hash and touching
+size and bytes (a member it cannot read, its path and the error), so renaming, moving or editing any member changes the hash and touching
 timestamps does not. Files are streamed in 1 MiB blocks; symbolic links are hashed as the
 link text (the bundle reader does not follow them either).
 """
@@ -28,8 +28,11 @@ def content_hash(path: str | Path) -> str:
             if not full.is_file():
                 digest.update(f"special\0{relative}\0".encode("utf-8", "surrogateescape"))
                 continue
-            digest.update(f"file\0{relative}\0{full.stat().st_size}\0".encode("utf-8", "surrogateescape"))
-            _feed(digest, full)
+            try:  # one unreadable member is the analysis's problem to report, not a failed bundle
+                digest.update(f"file\0{relative}\0{full.stat().st_size}\0".encode("utf-8", "surrogateescape"))
+                _feed(digest, full)
+            except OSError as error:
+                digest.update(f"unreadable\0{relative}\0{error.errno}\0".encode("utf-8", "surrogateescape"))
     elif path.is_file():
         digest.update(b"file\0")
         _feed(digest, path)

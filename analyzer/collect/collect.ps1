@@ -52,16 +52,44 @@ $Copies = 'files'
 # Variables worth handing over (-match is case-insensitive).
 $RelevantEnv = '^(SCCACHE_[A-Z0-9_]*|RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|CARGO_[A-Z0-9_]*|RUSTUP_[A-Z0-9_]*|[A-Z0-9_]*_PROXY|AWS_[A-Z0-9_]*|ALIBABA_[A-Z0-9_]*|GOOGLE_[A-Z0-9_]*|AZURE_[A-Z0-9_]*|CC|CXX|CMAKE_[A-Z0-9_]*_COMPILER_LAUNCHER|CMAKE_GENERATOR|PATH|HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_CONFIG_HOME|XDG_CACHE_HOME|TMPDIR|TEMP|TMP|CI|GITHUB_(ACTIONS|SERVER_URL|REPOSITORY|RUN_ID|RUN_ATTEMPT|JOB|WORKFLOW)|RUNNER_(OS|ARCH|NAME|ENVIRONMENT)|IMAGEOS|IMAGEVERSION|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_SERVICE_V2|GITLAB_CI|CI_(SERVER_URL|PROJECT_PATH|PIPELINE_URL|JOB_[A-Z0-9_]*|RUNNER_[A-Z0-9_]*)|TF_BUILD|AGENT_(OS|OSARCHITECTURE|NAME|MACHINENAME)|SYSTEM_(COLLECTIONURI|TEAMPROJECT|JOBID|ACCESSTOKEN)|BUILD_BUILDID|BUILDKITE|BUILDKITE_(BUILD_URL|JOB_ID|AGENT_NAME|AGENT_META_DATA_[A-Z0-9_]*|PIPELINE_SLUG|AGENT_ACCESS_TOKEN)|JENKINS_URL|BUILD_URL|JOB_NAME|NODE_NAME|NODE_LABELS|HOSTNAME|COMPUTERNAME)$'
 
-# ---- redaction: the same rules, word for word, as collect.sh ---------------------------------
-# A name holding one of SecretWords (any case) and not ending in BenignEnd has its value
-# replaced by the mask: the whole value in the environment dump, the next word elsewhere
-# (Assignment). A password in a URL (UrlCredentials) and a bearer token of 8 characters or
-# more (Bearer) are replaced wherever they appear.
-$SecretWords = 'KEY|SECRET|TOKEN|PASS|CREDENTIAL|SESSION|AUTH|SIGNATURE|CONNECTION_STRING|JWT'
-$BenignEnd = '(_FILE|_PATH|_DIR|_PREFIX|_NO_CREDENTIALS)$'
-$Assignment = '[A-Za-z_][A-Za-z0-9_.-]*"?[ \t]*[:=][ \t]*"?[^ \t\r",;{}()<>]+'
-$UrlCredentials = '[A-Za-z][A-Za-z0-9+.-]*://[^/:@ \t]*:[^/@ \t]+@'
-$Bearer = '[Bb][Ee][Aa][Rr][Ee][Rr][ \t]+[A-Za-z0-9._~+/=-]+'
+# ---- redaction: analyzer/data/redaction.toml, the rules every collector and report uses ------
+# A secret-named variable (NAME=value, NAME: value, "name": "value", a table row or a Format-List
+# pair) loses its whole value; URL credentials, tokens, cookies, connection strings, private keys
+# and cloud keys go wherever they appear. Protect-Text below applies them.
+# ---- redaction rules: generated from analyzer/data/redaction.toml, do not edit ----
+$RedactionRules = @{
+    secret_name = '(SECRET|SECERT|SECRT|SCRET|SCERET|PASSWORD|PASSWD|PASWORD|PASSWROD|PASSOWRD|PASWD|PASSPHRASE|TOKEN|TOKN|TOEKN|TOKNE|CREDENTIAL|CREDENTAIL|CREDS|PRIVATE_?KEY|ACCESS_?KEY|ACCOUNT_?KEY|SHARED_?ACCESS_?KEY|API_?KEY|AUTHORIZATION|SIGNATURE|CONNECTION_?STRING|CONN_?STR|SESSION_?KEY|SAS_?KEY|COOKIE|JWT|(^|[_.-])PASS($|[_.-])|(^|[_.-])PWD($|[_.-])|(^|[_.-])AUTH($|[_.-])|(^|[_.-])SAS($|[_.-])|(^|[_.-])CRED($|[_.-])|[_.-]KEY$)'
+    benign_name = '([_.-](FILE|PATH|DIR|URL|URI|ENABLED|NO_CREDENTIALS|PREFIX|ID|IDS|TYPE|MODE|HELPER|PROVIDER|PROCESS|EXPIRATION|EXPIRY|EXPIRES|NAME|USER|USERNAME|LENGTH|LEN|SIZE|COUNT|TTL|TIMEOUT|FORMAT|REGION|ENDPOINT|HEADER|SOURCE|KIND|LOCATION)$|^(PWD|OLDPWD|HASH_KEY|CACHE_KEY|PRIMARY_KEY|SORT_KEY|PARTITION_KEY|KEY)$|(^|[_.-])(NO|SKIP|DISABLE|USE|REQUIRE|ENABLE)_)'
+    weak_name = '^(CREDENTIALS?|AUTH|SESSION|SIGNATURE|KEY|SECRETS|TOKENS|PASS)$'
+    weak_value = '^[A-Za-z0-9+/=_.~-]*[0-9][A-Za-z0-9+/=_.~-]*$'
+    weak_value_min = 8
+    assignment = '[A-Za-z_][A-Za-z0-9_.-]{0,127}["'']?([ \t]*[:=][ \t]*|[ \t][ \t]+|([.][.][.]|\u2026)[ \t]+)'
+    value_stop = '[ \t;,&]+[A-Za-z_][A-Za-z0-9_.-]*='
+    whole_line_name = '(^|-)COOKIE$|AUTHORIZATION$'
+    placeholder = '^([.][.]+|\u2026|<[^<>]*>|[xX][xX][xX]+|[*]+|[Yy][Oo][Uu][Rr][_-].*|[{][{].*[}][}]|\u00AB[^\u00BB]*\u00BB|none|None|NONE|null|nil|true|false|True|False|yes|no|0|1|-|unset|<unset>|[(]none[)]|Some|Some[(]"[.][.][.]"[)])$'
+    pem_begin = '-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----'
+    pem_end = '-----END [A-Z0-9 ]*PRIVATE KEY-----'
+    list_name = '^Name[ \t]*:[ \t]*'
+    list_value = '^Value[ \t]*:[ \t]*'
+    continuation = '^[ \t][ \t]+[^ \t]'
+}
+$RedactionSpans = @(
+    @{ kind = 'private-key'; find = '-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[^-]*(-----END [A-Z0-9 ]*PRIVATE KEY-----)?'; keep_head = '^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----'; keep_tail = '-----END [A-Z0-9 ]*PRIVATE KEY-----$'; only_if = ''; min = 1 }
+    @{ kind = 'url-credentials'; find = '://[A-Za-z0-9_~+%-]{16,256}[:@]'; keep_head = '^://'; keep_tail = '[:@]$'; only_if = ''; min = 1 }
+    @{ kind = 'url-credentials'; find = '://[^ \t/@:"''<>]{0,256}:[^ \t"''<>]{0,512}@'; keep_head = '^://[^ \t/@:"''<>]*:'; keep_tail = '@$'; only_if = ''; min = 1 }
+    @{ kind = 'bearer-token'; find = '(?i)bearer[ \t]+[A-Za-z0-9._~+/-]{8,4096}=*'; keep_head = '(?i)^[A-Za-z]+[ \t]+'; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'basic-auth'; find = 'Basic[ \t]+[A-Za-z0-9+/]{8,4096}=*'; keep_head = '^Basic[ \t]+'; keep_tail = ''; only_if = '[0-9+/=]|[a-z][A-Z]'; min = 1 }
+    @{ kind = 'jwt'; find = 'eyJ[A-Za-z0-9_-]{10,4096}[.][A-Za-z0-9_-]{10,4096}[.][A-Za-z0-9_-]*'; keep_head = ''; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'connection-string'; find = '(?i)(accountkey|sharedaccesskey|sharedaccesssignature)[ \t]*=[^; \t"'']{1,4096}'; keep_head = '(?i)^[A-Za-z]+[ \t]*='; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'signed-url-parameter'; find = '(?i)[?&;](x-amz-signature|x-amz-credential|x-amz-security-token|signature|sig|token|ossaccesskeyid|awsaccesskeyid|access_token|security-token|x-oss-signature|x-oss-credential|x-oss-security-token|q-signature|q-ak|x-goog-signature|x-goog-credential)=[^&# \t"''<>]{1,4096}'; keep_head = '(?i)^[?&;][A-Za-z_-]+='; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'xml-secret'; find = '(?i)<(secretaccesskey|sessiontoken|securitytoken|accesskeysecret|secretkey|password|token|accountkey|clientsecret)>[^<]{1,8192}<'; keep_head = '(?i)^<[A-Za-z]+>'; keep_tail = '(?i)<$'; only_if = ''; min = 1 }
+    @{ kind = 'aws-access-key-id'; find = '(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}'; keep_head = ''; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'alibaba-access-key-id'; find = 'LTAI[A-Za-z0-9]{12,30}'; keep_head = ''; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'tencent-secret-id'; find = 'AKID[A-Za-z0-9]{13,40}'; keep_head = ''; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'google-credential'; find = '(ya29[.][A-Za-z0-9_-]{20,4096}|AIza[A-Za-z0-9_-]{35})'; keep_head = ''; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'github-token'; find = '(gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255})'; keep_head = ''; keep_tail = ''; only_if = ''; min = 1 }
+)
+# ---- end of the generated redaction rules ----
 $Mask = [string][char]0x00AB + 'redacted' + [string][char]0x00BB  # the script stays ASCII for 5.1
 
 $MaxCopy = 33554432  # bytes kept of one copied file (the end of a long log)
@@ -71,8 +99,10 @@ $CimProcesses = "Get-CimInstance Win32_Process | Select-Object ProcessId,ParentP
 
 $script:Entries = New-Object System.Collections.ArrayList
 $script:Copied = @{}
-$script:RedactedVars = 0
-$script:RedactedUrls = 0
+$script:Redacted = @{}
+$script:InKey = $false
+$script:ListSecret = $false
+$script:Wrapped = $false
 
 function Stop-Collection([string]$Message) {
     [Console]::Error.WriteLine("${Tool}: $Message")
@@ -80,83 +110,158 @@ function Stop-Collection([string]$Message) {
 }
 
 # ---- redaction ----------------------------------------------------------------------------------
-function Test-Secret([string]$Name) {
+# The engine for the generated rules above (the same steps as analyzer/redact.py and collect.sh's awk).
+function Get-UpperName([string]$Name) {
     $upper = $Name.ToUpperInvariant()
-    return ($upper -cmatch $SecretWords) -and -not ($upper -cmatch $BenignEnd)
+    if ($upper.StartsWith('$ENV:')) { $upper = $upper.Substring(5) }
+    return $upper.TrimEnd('.', [char]0x2026)
 }
 
-$UrlEvaluator = [System.Text.RegularExpressions.MatchEvaluator] {
-    param($m)
-    $text = $m.Value
-    $at = $text.IndexOf('://') + 3
-    $colon = $text.IndexOf(':', $at)
-    $password = $text.Substring($colon + 1, $text.Length - $colon - 2)
-    if ($password -ne $Mask) { $script:RedactedUrls++ }
-    return $text.Substring(0, $colon + 1) + $Mask + '@'
+function Test-Secret([string]$Name) {
+    $upper = Get-UpperName $Name
+    return ($upper -ne '') -and ($upper -cmatch $RedactionRules.secret_name) -and -not ($upper -cmatch $RedactionRules.benign_name)
 }
 
-$BearerEvaluator = [System.Text.RegularExpressions.MatchEvaluator] {
-    param($m)
-    $text = $m.Value
-    $token = $text.Substring(6).TrimStart(' ', "`t")
-    if ($token.Length -ge 8) {
-        $script:RedactedVars++
-        return $text.Substring(0, $text.Length - $token.Length) + $Mask
+function Test-Placeholder([string]$Value) {
+    $bare = $Value.Trim()
+    return ($bare -eq '') -or $bare.StartsWith($Mask) -or ($bare -cmatch $RedactionRules.placeholder)
+}
+
+function Get-Masked([string]$Kind) {
+    if ($script:Redacted.ContainsKey($Kind)) { $script:Redacted[$Kind]++ } else { $script:Redacted[$Kind] = 1 }
+    return $Mask
+}
+
+# All of TEXT but its leading blanks masked.
+function Protect-Whole([string]$Text, [string]$Kind) {
+    $bare = $Text.Trim()
+    if ($bare -eq '' -or $bare -eq $Mask -or (Test-Placeholder $bare)) { return $Text }
+    $lead = $Text.Length - $Text.TrimStart().Length
+    return $Text.Substring(0, $lead) + (Get-Masked $Kind)
+}
+
+function Protect-Span($Rule, [string]$Line) {
+    $out = New-Object System.Text.StringBuilder
+    $last = 0
+    foreach ($m in [regex]::Matches($Line, $Rule.find)) {
+        $found = $m.Value
+        $head = 0
+        if ($Rule.keep_head) { $h = [regex]::Match($found, $Rule.keep_head); if ($h.Success) { $head = $h.Length } }
+        $tail = $found.Length
+        if ($Rule.keep_tail) { $t = [regex]::Match($found.Substring($head), $Rule.keep_tail); if ($t.Success) { $tail = $head + $t.Index } }
+        $middle = $found.Substring($head, $tail - $head)
+        if ($middle.Length -lt $Rule.min -or $middle.Contains($Mask) -or (Test-Placeholder $middle) -or
+            ($Rule.only_if -and -not ($middle -cmatch $Rule.only_if))) { continue }
+        [void]$out.Append($Line.Substring($last, $m.Index + $head - $last))
+        [void]$out.Append((Get-Masked $Rule.kind))
+        $last = $m.Index + $tail
     }
-    return $text
+    [void]$out.Append($Line.Substring($last))
+    return $out.ToString()
 }
 
-# An assignment whose name is not secret is passed over from just after its name, so that
-# `flags=--password=x` still finds `password=x`.
-$AssignmentRegex = New-Object System.Text.RegularExpressions.Regex($Assignment)
+# Where the value at START lies: inside its quotes (also Some("...")), else up to a next NAME= or the end.
+function Get-ValueSpan([string]$Line, [int]$Start, [bool]$WholeLine) {
+    $rest = $Line.Substring($Start)
+    if ($rest.StartsWith('Some("') -or $rest.StartsWith("Some('")) { $Start += 5; $rest = $Line.Substring($Start) }
+    if ($rest.StartsWith('"') -or $rest.StartsWith("'")) {
+        $quote = $rest[0]
+        $i = 1
+        while ($i -lt $rest.Length -and $rest[$i] -ne $quote) { if ($rest[$i] -eq '\') { $i += 2 } else { $i += 1 } }
+        return @(($Start + 1), ($Start + [Math]::Min($i, $rest.Length)))
+    }
+    $stop = $rest.Length
+    if (-not $WholeLine) { $s = [regex]::Match($rest, $RedactionRules.value_stop); if ($s.Success) { $stop = $s.Index } }
+    return @($Start, ($Start + $stop))
+}
 
 function Protect-Assignments([string]$Line) {
     $out = New-Object System.Text.StringBuilder
     $pos = 0
+    $last = 0
     while ($pos -le $Line.Length) {
-        $m = $AssignmentRegex.Match($Line, $pos)
+        $m = [regex]::Match($Line.Substring($pos), $RedactionRules.assignment)
         if (-not $m.Success) { break }
-        $text = $m.Value
-        $name = [regex]::Match($text, '^[A-Za-z_][A-Za-z0-9_.-]*').Value
-        if (-not (Test-Secret $name)) {
-            [void]$out.Append($Line.Substring($pos, $m.Index - $pos + $name.Length))
-            $pos = $m.Index + $name.Length
-            continue
+        $index = $pos + $m.Index
+        $name = [regex]::Match($m.Value, '^[A-Za-z0-9_.-]+').Value
+        $sep = $m.Value.Substring($name.Length)
+        if (-not (Test-Secret $name)) { $pos = $index + [Math]::Max($name.Length, 1); continue }
+        $upper = Get-UpperName $name
+        $span = Get-ValueSpan $Line ($index + $m.Length) ($upper -cmatch $RedactionRules.whole_line_name)
+        $start = $span[0]; $stop = $span[1]
+        $value = $Line.Substring($start, $stop - $start)
+        if (($upper -cmatch $RedactionRules.weak_name) -and -not $sep.Contains('=')) {
+            $word = ($value.Trim() -split '[ \t]')[0]
+            if ($word.Length -lt $RedactionRules.weak_value_min -or -not ($word -cmatch $RedactionRules.weak_value)) {
+                $pos = $index + $m.Length; continue
+            }
+            $stop = $start + ($value.Length - $value.TrimStart().Length) + $word.Length
+            $value = $Line.Substring($start, $stop - $start)
         }
-        $sep = [regex]::Match($text.Substring($name.Length), '^"?[ \t]*[:=][ \t]*"?').Value
-        $value = $text.Substring($name.Length + $sep.Length)
-        [void]$out.Append($Line.Substring($pos, $m.Index - $pos))
-        if ($value -ne $Mask) {
-            [void]$out.Append($name + $sep + $Mask)
-            $script:RedactedVars++
-        } else {
-            [void]$out.Append($text)
-        }
-        $pos = $m.Index + $m.Length
+        $pos = [Math]::Max($stop, $index + $m.Length)
+        if ($value.Trim() -eq '' -or $value.Contains($Mask) -or (Test-Placeholder ($value.Trim('"', "'")))) { continue }
+        $lead = $value.Length - $value.TrimStart().Length
+        [void]$out.Append($Line.Substring($last, $start + $lead - $last))
+        [void]$out.Append((Get-Masked 'secret-variable'))
+        $last = $start + $lead + $value.Trim().Length
+        if ($sep.Trim() -eq '' -or $sep.Contains('...') -or $sep.Contains([string][char]0x2026)) { $script:Wrapped = $true }
     }
-    [void]$out.Append($Line.Substring($pos))
+    [void]$out.Append($Line.Substring($last))
     return $out.ToString()
 }
 
-function Protect-Text([string]$Text, [switch]$EnvLines) {
-    $lines = $Text -split "`n"
+function Protect-Line([string]$Line) {
+    if ($script:InKey) {
+        $end = [regex]::Match($Line, $RedactionRules.pem_end)
+        if (-not $end.Success) { return (Protect-Whole $Line 'private-key') }
+        $script:InKey = $false
+        return (Protect-Whole ($Line.Substring(0, $end.Index)) 'private-key') + (Protect-Line ($Line.Substring($end.Index)))
+    }
+    $listed = [regex]::Match($Line, $RedactionRules.list_name)
+    $value = [regex]::Match($Line, $RedactionRules.list_value)
+    if ($listed.Success) {
+        $script:ListSecret = Test-Secret ($Line.Substring($listed.Length).Trim())
+        $script:Wrapped = $false
+    } elseif ($value.Success -and $script:ListSecret) {
+        $script:ListSecret = $false
+        $script:Wrapped = $true
+        return $Line.Substring(0, $value.Length) + (Protect-Whole ($Line.Substring($value.Length)) 'secret-variable')
+    } elseif ($script:Wrapped -and ($Line -cmatch $RedactionRules.continuation)) {
+        return (Protect-Whole $Line 'secret-variable')
+    }
+    $script:Wrapped = $false
+    $Line = Protect-Assignments $Line
+    foreach ($rule in $RedactionSpans) { $Line = Protect-Span $rule $Line }
+    $begins = [regex]::Matches($Line, $RedactionRules.pem_begin)
+    if ($begins.Count -gt 0) {
+        $after = $begins[$begins.Count - 1].Index + $begins[$begins.Count - 1].Length
+        if (-not [regex]::IsMatch($Line.Substring($after), $RedactionRules.pem_end)) { $script:InKey = $true }
+    }
+    return $Line
+}
+
+# Protect-Text TEXT [-EnvLines] [-Cut]: TEXT with secrets masked. -EnvLines: NAME=value lines, a
+# secret name loses its whole value. -Cut: TEXT is the end of a longer file (it may begin inside a key).
+function Protect-Text([string]$Text, [switch]$EnvLines, [switch]$Cut) {
+    $script:InKey = $false
+    $script:ListSecret = $false
+    $script:Wrapped = $false
+    if ($Cut) {
+        $end = [regex]::Match($Text, $RedactionRules.pem_end)
+        $begin = [regex]::Match($Text, $RedactionRules.pem_begin)
+        $script:InKey = $end.Success -and (-not $begin.Success -or $begin.Index -gt $end.Index)
+    }
     $out = New-Object System.Collections.Generic.List[string]
-    foreach ($line in $lines) {
-        if ($EnvLines) {
-            $eq = $line.IndexOf('=')
-            if ($eq -gt 0) {
-                $name = $line.Substring(0, $eq)
-                $value = $line.Substring($eq + 1)
-                if ((Test-Secret $name) -and $value -ne '' -and $value -ne $Mask) {
-                    $line = $name + '=' + $Mask
-                    $script:RedactedVars++
-                }
-            }
+    foreach ($line in ($Text -split "`n")) {
+        $cr = ''
+        if ($line.EndsWith("`r")) { $cr = "`r"; $line = $line.Substring(0, $line.Length - 1) }
+        $eq = $line.IndexOf('=')
+        if ($EnvLines -and $eq -gt 0 -and (Test-Secret ($line.Substring(0, $eq)))) {
+            $line = $line.Substring(0, $eq + 1) + (Protect-Whole ($line.Substring($eq + 1)) 'secret-variable')
+        } else {
+            $line = Protect-Line $line
         }
-        $line = [regex]::Replace($line, $UrlCredentials, $UrlEvaluator)
-        $line = [regex]::Replace($line, $Bearer, $BearerEvaluator)
-        $line = Protect-Assignments $line
-        $out.Add($line)
+        $out.Add($line + $cr)
     }
     return ($out -join "`n")
 }
@@ -333,7 +438,7 @@ function Save-Copy([string]$Path, [string]$Why, [switch]$ReportAbsent) {
     try {
         $read = Read-Shared $source
         $text = ConvertFrom-Bytes $read.Bytes ([System.Text.Encoding]::Default)
-        $bytes = Write-BundleText $name (Protect-Text $text)
+        $bytes = Write-BundleText $name (Protect-Text $text -Cut:([bool]$read.Note))
         $note = $(if ($read.Note) { $read.Note } else { $Why })
         Add-Entry -Path $name -ExitStatus $null -DurationMs $watch.ElapsedMilliseconds -Origin $source -Note $note -Bytes $bytes
     } catch {
@@ -485,8 +590,7 @@ try {
 
     # ---- manifest.json and the bundle ----------------------------------------------------------
     $kinds = @()
-    if ($script:RedactedUrls -gt 0) { $kinds += 'url-credentials' }
-    if ($script:RedactedVars -gt 0) { $kinds += 'secret-variable' }
+    foreach ($kind in ($script:Redacted.Keys | Sort-Object)) { $kinds += $kind }
     $manifest = [ordered]@{
         tool               = [ordered]@{ name = $Tool; version = $Version }
         collector          = 'ps1'
@@ -496,7 +600,7 @@ try {
         captured_at        = $CapturedAt
         utc_offset_minutes = $UtcOffset
         files              = $script:Entries.ToArray()
-        redactions         = [ordered]@{ count = $script:RedactedVars + $script:RedactedUrls; kinds = $kinds }
+        redactions         = [ordered]@{ count = [int](($script:Redacted.Values | Measure-Object -Sum).Sum); kinds = $kinds }
     }
     $json = ConvertTo-Json -InputObject $manifest -Depth 6
     [System.IO.File]::WriteAllText((Join-Path $Bundle $Layout.Manifest), $json, (New-Object System.Text.UTF8Encoding($false)))

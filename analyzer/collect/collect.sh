@@ -36,18 +36,215 @@ COPIES=files
 # Variables worth handing over (matched case-insensitively against the whole name).
 RELEVANT_ENV='^(SCCACHE_[A-Z0-9_]*|RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|CARGO_[A-Z0-9_]*|RUSTUP_[A-Z0-9_]*|[A-Z0-9_]*_PROXY|AWS_[A-Z0-9_]*|ALIBABA_[A-Z0-9_]*|GOOGLE_[A-Z0-9_]*|AZURE_[A-Z0-9_]*|CC|CXX|CMAKE_[A-Z0-9_]*_COMPILER_LAUNCHER|CMAKE_GENERATOR|PATH|HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_CONFIG_HOME|XDG_CACHE_HOME|TMPDIR|TEMP|TMP|CI|GITHUB_(ACTIONS|SERVER_URL|REPOSITORY|RUN_ID|RUN_ATTEMPT|JOB|WORKFLOW)|RUNNER_(OS|ARCH|NAME|ENVIRONMENT)|IMAGEOS|IMAGEVERSION|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_SERVICE_V2|GITLAB_CI|CI_(SERVER_URL|PROJECT_PATH|PIPELINE_URL|JOB_[A-Z0-9_]*|RUNNER_[A-Z0-9_]*)|TF_BUILD|AGENT_(OS|OSARCHITECTURE|NAME|MACHINENAME)|SYSTEM_(COLLECTIONURI|TEAMPROJECT|JOBID|ACCESSTOKEN)|BUILD_BUILDID|BUILDKITE|BUILDKITE_(BUILD_URL|JOB_ID|AGENT_NAME|AGENT_META_DATA_[A-Z0-9_]*|PIPELINE_SLUG|AGENT_ACCESS_TOKEN)|JENKINS_URL|BUILD_URL|JOB_NAME|NODE_NAME|NODE_LABELS|HOSTNAME|COMPUTERNAME)$'
 
-# ---- redaction: the same rules, word for word, as collect.ps1 --------------------------------
-# A name holding one of SECRET_WORDS (any case) and not ending in BENIGN_END has its value
-# replaced by MASK: the whole value in the environment dump, the next word elsewhere
-# (ASSIGNMENT: `NAME=value`, `NAME: value`, `"name": "value"`, `name = "value"`). A password
-# in a URL (URL_CREDENTIALS: `http://user:password@host`) and a bearer token of 8 characters
-# or more (BEARER: `Authorization: Bearer eyJhbGciOi...`) are replaced wherever they appear.
-SECRET_WORDS='KEY|SECRET|TOKEN|PASS|CREDENTIAL|SESSION|AUTH|SIGNATURE|CONNECTION_STRING|JWT'
-BENIGN_END='(_FILE|_PATH|_DIR|_PREFIX|_NO_CREDENTIALS)$'
-ASSIGNMENT='[A-Za-z_][A-Za-z0-9_.-]*"?[ \t]*[:=][ \t]*"?[^ \t\r",;{}()<>]+'
-URL_CREDENTIALS='[A-Za-z][A-Za-z0-9+.-]*://[^/:@ \t]*:[^/@ \t]+@'
-BEARER='[Bb][Ee][Aa][Rr][Ee][Rr][ \t]+[A-Za-z0-9._~+/=-]+'
-MASK='«redacted»'
+# ---- redaction: analyzer/data/redaction.toml, the rules every collector and report uses ------
+# A secret-named variable (`NAME=value`, `NAME: value`, `"name": "value"`, `name = "value"`, a
+# PowerShell table row or Format-List pair) loses its whole value; URL credentials, tokens,
+# cookies, connection strings, private keys and cloud keys go wherever they appear. The awk
+# below applies them (the same engine as analyzer/redact.py).
+# ---- redaction rules: generated from analyzer/data/redaction.toml, do not edit ----
+redaction_rules() {
+    cat <<'RULES'
+mask
+«redacted»
+secret_name
+(SECRET|SECERT|SECRT|SCRET|SCERET|PASSWORD|PASSWD|PASWORD|PASSWROD|PASSOWRD|PASWD|PASSPHRASE|TOKEN|TOKN|TOEKN|TOKNE|CREDENTIAL|CREDENTAIL|CREDS|PRIVATE_?KEY|ACCESS_?KEY|ACCOUNT_?KEY|SHARED_?ACCESS_?KEY|API_?KEY|AUTHORIZATION|SIGNATURE|CONNECTION_?STRING|CONN_?STR|SESSION_?KEY|SAS_?KEY|COOKIE|JWT|(^|[_.-])PASS($|[_.-])|(^|[_.-])PWD($|[_.-])|(^|[_.-])AUTH($|[_.-])|(^|[_.-])SAS($|[_.-])|(^|[_.-])CRED($|[_.-])|[_.-]KEY$)
+benign_name
+([_.-](FILE|PATH|DIR|URL|URI|ENABLED|NO_CREDENTIALS|PREFIX|ID|IDS|TYPE|MODE|HELPER|PROVIDER|PROCESS|EXPIRATION|EXPIRY|EXPIRES|NAME|USER|USERNAME|LENGTH|LEN|SIZE|COUNT|TTL|TIMEOUT|FORMAT|REGION|ENDPOINT|HEADER|SOURCE|KIND|LOCATION)$|^(PWD|OLDPWD|HASH_KEY|CACHE_KEY|PRIMARY_KEY|SORT_KEY|PARTITION_KEY|KEY)$|(^|[_.-])(NO|SKIP|DISABLE|USE|REQUIRE|ENABLE)_)
+weak_name
+^(CREDENTIALS?|AUTH|SESSION|SIGNATURE|KEY|SECRETS|TOKENS|PASS)$
+weak_value
+^[A-Za-z0-9+/=_.~-]*[0-9][A-Za-z0-9+/=_.~-]*$
+weak_value_min
+8
+assignment
+[A-Za-z_][A-Za-z0-9_.-]*["']?([ \t]*[:=][ \t]*|[ \t][ \t]+|([.][.][.]|…)[ \t]+)
+value_stop
+[ \t;,&]+[A-Za-z_][A-Za-z0-9_.-]*=
+whole_line_name
+(^|-)COOKIE$|AUTHORIZATION$
+placeholder
+^([.][.]+|…|<[^<>]*>|[xX][xX][xX]+|[*]+|[Yy][Oo][Uu][Rr][_-].*|[{][{].*[}][}]|«[^»]*»|none|None|NONE|null|nil|true|false|True|False|yes|no|0|1|-|unset|<unset>|[(]none[)]|Some|Some[(]"[.][.][.]"[)])$
+pem_begin
+-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----
+pem_end
+-----END [A-Z0-9 ]*PRIVATE KEY-----
+list_name
+^Name[ \t]*:[ \t]*
+list_value
+^Value[ \t]*:[ \t]*
+continuation
+^[ \t][ \t]+[^ \t]
+rule
+private-key
+find
+-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[^-]*(-----END [A-Z0-9 ]*PRIVATE KEY-----)?
+keep_head
+^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----
+keep_tail
+-----END [A-Z0-9 ]*PRIVATE KEY-----$
+only_if
+
+min
+1
+rule
+url-credentials
+find
+://[A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-][A-Za-z0-9_~+%-]*[:@]
+keep_head
+^://
+keep_tail
+[:@]$
+only_if
+
+min
+1
+rule
+url-credentials
+find
+://[^ \t/@:"'<>]*:[^ \t"'<>]*@
+keep_head
+^://[^ \t/@:"'<>]*:
+keep_tail
+@$
+only_if
+
+min
+1
+rule
+bearer-token
+find
+[Bb][Ee][Aa][Rr][Ee][Rr][ \t]+[a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-]*=*
+keep_head
+^[a-zA-ZA-Za-z]+[ \t]+
+keep_tail
+
+only_if
+
+min
+1
+rule
+basic-auth
+find
+Basic[ \t]+[A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/]*=*
+keep_head
+^Basic[ \t]+
+keep_tail
+
+only_if
+[0-9+/=]|[a-z][A-Z]
+min
+1
+rule
+jwt
+find
+eyJ[A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-]*[.][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-]*[.][A-Za-z0-9_-]*
+keep_head
+
+keep_tail
+
+only_if
+
+min
+1
+rule
+connection-string
+find
+([Aa][Cc][Cc][Oo][Uu][Nn][Tt][Kk][Ee][Yy]|[Ss][Hh][Aa][Rr][Ee][Dd][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy]|[Ss][Hh][Aa][Rr][Ee][Dd][Aa][Cc][Cc][Ee][Ss][Ss][Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee])[ \t]*=[^; \t"'][^; \t"']*
+keep_head
+^[a-zA-ZA-Za-z]+[ \t]*=
+keep_tail
+
+only_if
+
+min
+1
+rule
+signed-url-parameter
+find
+[?&;]([Xx]-[Aa][Mm][Zz]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Aa][Mm][Zz]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Xx]-[Aa][Mm][Zz]-[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Ss][Ii][Gg]|[Tt][Oo][Kk][Ee][Nn]|[Oo][Ss][Ss][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy][Ii][Dd]|[Aa][Ww][Ss][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy][Ii][Dd]|[Aa][Cc][Cc][Ee][Ss][Ss]_[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Xx]-[Oo][Ss][Ss]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Oo][Ss][Ss]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Xx]-[Oo][Ss][Ss]-[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Qq]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Qq]-[Aa][Kk]|[Xx]-[Gg][Oo][Oo][Gg]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Gg][Oo][Oo][Gg]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll])=[^&# \t"'<>][^&# \t"'<>]*
+keep_head
+^[?&;][a-zA-ZA-Za-z_-]+=
+keep_tail
+
+only_if
+
+min
+1
+rule
+xml-secret
+find
+<([Ss][Ee][Cc][Rr][Ee][Tt][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy]|[Ss][Ee][Ss][Ss][Ii][Oo][Nn][Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy][Tt][Oo][Kk][Ee][Nn]|[Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy][Ss][Ee][Cc][Rr][Ee][Tt]|[Ss][Ee][Cc][Rr][Ee][Tt][Kk][Ee][Yy]|[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Cc][Cc][Oo][Uu][Nn][Tt][Kk][Ee][Yy]|[Cc][Ll][Ii][Ee][Nn][Tt][Ss][Ee][Cc][Rr][Ee][Tt])>[^<][^<]*<
+keep_head
+^<[a-zA-ZA-Za-z]+>
+keep_tail
+<$
+only_if
+
+min
+1
+rule
+aws-access-key-id
+find
+(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9]
+keep_head
+
+keep_tail
+
+only_if
+
+min
+1
+rule
+alibaba-access-key-id
+find
+LTAI[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*
+keep_head
+
+keep_tail
+
+only_if
+
+min
+1
+rule
+tencent-secret-id
+find
+AKID[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*
+keep_head
+
+keep_tail
+
+only_if
+
+min
+1
+rule
+google-credential
+find
+(ya29[.][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-]*|AIza[A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-][A-Za-z0-9_-])
+keep_head
+
+keep_tail
+
+only_if
+
+min
+1
+rule
+github-token
+find
+(gh[pousr]_[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]*|github_pat_[A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_]*)
+keep_head
+
+keep_tail
+
+only_if
+
+min
+1
+RULES
+}
+# ---- end of the generated redaction rules ----
 
 MAX_COPY=33554432 # bytes kept of one copied file (the end of a long log)
 
@@ -110,80 +307,184 @@ mkdir "$BUNDLE" "$STATE" || fail "cannot create a temporary folder"
 : >"$STATE/counts"
 
 cat >"$STATE/redact.awk" <<'AWK'
-# -v env=1: lines are NAME=value and a secret name loses its whole value.
-function secret(name,    u) {
-    u = toupper(name)
-    return (u ~ words) && !(u ~ benign)
+# The engine for the generated rules (read from the first file, a key line then its value line;
+# `rule` starts a span rule). -v env=1: lines are NAME=value and a secret name loses its whole
+# value; -v cut=1: the text is the end of a longer file (it may begin inside a private key).
+function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
+function upname(n) {
+    n = toupper(n); sub(/^[$]ENV:/, "", n); sub(/(…|[.])+$/, "", n)
+    return n
 }
-function urls(s,    out, m, at, colon) {
-    out = ""
-    while (match(s, url) > 0) {
-        m = substr(s, RSTART, RLENGTH)
-        at = index(m, "://") + 2
-        colon = index(substr(m, at + 1), ":")
-        out = out substr(s, 1, RSTART - 1) substr(m, 1, at + colon) mask "@"
-        if (substr(m, at + colon + 1, length(m) - at - colon - 1) != mask) nu++
-        s = substr(s, RSTART + RLENGTH)
+function secret(n) { n = upname(n); return n != "" && n ~ R["secret_name"] && !(n ~ R["benign_name"]) }
+function placeholder(v) {
+    v = trim(v)
+    if (v == "" || index(v, mask) == 1) return 1
+    return v ~ R["placeholder"]
+}
+function masked(kind) { count[kind]++; return mask }
+# whole TEXT: all but its leading blanks masked
+function whole(text, kind,    bare, lead) {
+    bare = trim(text)
+    if (bare == "" || bare == mask || placeholder(bare)) return text
+    lead = text; sub(/[^ \t].*$/, "", lead)
+    return lead masked(kind)
+}
+function apply_rule(i, line,    out, rest, m, at, len, head, tail, middle, t) {
+    out = ""; rest = line
+    while (rest != "" && match(rest, RF[i]) > 0) {
+        at = RSTART; len = RLENGTH
+        m = substr(rest, at, len)
+        head = 0
+        if (RH[i] != "" && match(m, RH[i]) > 0 && RSTART == 1) head = RLENGTH
+        tail = length(m)
+        if (RT[i] != "") {
+            t = substr(m, head + 1)
+            if (match(t, RT[i]) > 0) tail = head + RSTART - 1
+        }
+        middle = substr(m, head + 1, tail - head)
+        t = substr(rest, 1, at - 1)
+        if (length(middle) < RM[i] + 0 || index(middle, mask) > 0 || placeholder(middle) \
+            || (RO[i] != "" && !(middle ~ RO[i]))) {
+            out = out t m
+        } else {
+            out = out t substr(m, 1, head) masked(RK[i]) substr(m, tail + 1)
+        }
+        rest = substr(rest, at + len)
+        if (len == 0) { out = out substr(rest, 1, 1); rest = substr(rest, 2) }
     }
-    return out s
+    return out rest
 }
-function bearers(s,    out, m, sp) {
-    out = ""
-    while (match(s, bearer) > 0) {
-        m = substr(s, RSTART, RLENGTH)
-        sp = 7
-        while (substr(m, sp, 1) == " " || substr(m, sp, 1) == "\t") sp++
-        if (RLENGTH - sp + 1 >= 8) { m = substr(m, 1, sp - 1) mask; nv++ }
-        out = out substr(s, 1, RSTART - 1) m
-        s = substr(s, RSTART + RLENGTH)
+# where the value starting at REST lies: VS (offset of its first character) and VL (its length)
+function value_span(rest, wholeline,    q, i, c) {
+    VS = 1
+    if (substr(rest, 1, 6) == "Some(\"" || substr(rest, 1, 6) == "Some('") { VS = 6; rest = substr(rest, 6) }
+    q = substr(rest, 1, 1)
+    if (q == "\"" || q == "'") {
+        i = 2
+        while (i <= length(rest) && (c = substr(rest, i, 1)) != q) i += (c == "\\") ? 2 : 1
+        VS = VS + 1; VL = i - 2
+        if (VL > length(rest) - 1) VL = length(rest) - 1
+        return
     }
-    return out s
+    VL = length(rest)
+    if (!wholeline && match(rest, R["value_stop"]) > 0) VL = RSTART - 1
 }
-# An assignment whose name is not secret is passed over from just after its name, so that
-# `flags=--password=x` still finds `password=x`.
-function assignments(s,    out, m, start, len, nlen, name, sep, value) {
-    out = ""
-    while (match(s, assign) > 0) {
-        start = RSTART; len = RLENGTH
-        m = substr(s, start, len)
-        match(m, /^[A-Za-z_][A-Za-z0-9_.-]*/); nlen = RLENGTH
-        name = substr(m, 1, nlen)
+function assignments(line,    out, rest, m, at, nlen, name, sep, value, word, lead, after) {
+    out = ""; rest = line
+    while (rest != "" && match(rest, R["assignment"]) > 0) {
+        at = RSTART
+        m = substr(rest, at, RLENGTH)
+        match(m, /^[A-Za-z0-9_.-]+/); nlen = RLENGTH
+        name = substr(m, 1, nlen); sep = substr(m, nlen + 1)
         if (!secret(name)) {
-            out = out substr(s, 1, start - 1 + nlen)
-            s = substr(s, start + nlen)
+            out = out substr(rest, 1, at - 1 + nlen)
+            rest = substr(rest, at + nlen)
             continue
         }
-        match(substr(m, nlen + 1), /^"?[ \t]*[:=][ \t]*"?/)
-        sep = substr(m, nlen + 1, RLENGTH)
-        value = substr(m, nlen + 1 + RLENGTH)
-        if (value != mask) { m = name sep mask; nv++ }
-        out = out substr(s, 1, start - 1) m
-        s = substr(s, start + len)
+        out = out substr(rest, 1, at - 1 + length(m))
+        rest = substr(rest, at + length(m))
+        value_span(rest, upname(name) ~ R["whole_line_name"])
+        value = substr(rest, VS, VL)
+        if (upname(name) ~ R["weak_name"] && index(sep, "=") == 0) {
+            word = trim(value); sub(/[ \t].*$/, "", word)
+            if (length(word) < R["weak_value_min"] + 0 || !(word ~ R["weak_value"])) continue
+            value = substr(value, 1, index(value, word) + length(word) - 1)
+        }
+        after = substr(rest, VS + length(value))
+        if (trim(value) == "" || index(value, mask) > 0 || placeholder(value)) {
+            out = out substr(rest, 1, VS - 1) value; rest = after; continue
+        }
+        lead = value; sub(/[^ \t].*$/, "", lead)
+        out = out substr(rest, 1, VS - 1) lead masked("secret-variable")
+        rest = substr(value, length(lead) + length(trim(substr(value, length(lead) + 1))) + 1) after
+        if (trim(sep) == "" || index(sep, "...") > 0 || index(sep, "…") > 0) wrapped = 1
     }
-    return out s
+    return out rest
+}
+function redact_line(line,    m, head, i, rest) {
+    if (pem) {
+        if (match(line, R["pem_end"]) > 0) {
+            pem = 0
+            return whole(substr(line, 1, RSTART - 1), "private-key") redact_line(substr(line, RSTART))
+        }
+        return whole(line, "private-key")
+    }
+    if (match(line, R["list_name"]) > 0) {
+        listed = secret(trim(substr(line, RLENGTH + 1))); wrapped = 0
+    } else if (listed && match(line, R["list_value"]) > 0) {
+        head = RLENGTH; listed = 0; wrapped = 1
+        return substr(line, 1, head) whole(substr(line, head + 1), "secret-variable")
+    } else if (wrapped && line ~ R["continuation"]) {
+        return whole(line, "secret-variable")
+    }
+    wrapped = 0
+    line = assignments(line)
+    for (i = 1; i <= nrules; i++) line = apply_rule(i, line)
+    rest = line
+    while (match(rest, R["pem_begin"]) > 0) rest = substr(rest, RSTART + RLENGTH)
+    if (rest != line && !(rest ~ R["pem_end"])) pem = 1
+    return line
+}
+FNR == 1 { file++ }
+file == 1 {
+    if (FNR % 2 == 1) { key = $0; next }
+    if (key == "rule") { nrules++; RK[nrules] = $0; RM[nrules] = 1 }
+    else if (key == "find") RF[nrules] = $0
+    else if (key == "keep_head") RH[nrules] = $0
+    else if (key == "keep_tail") RT[nrules] = $0
+    else if (key == "only_if") RO[nrules] = $0
+    else if (key == "min") RM[nrules] = $0
+    else R[key] = $0
+    if (key == "mask") mask = $0
+    next
+}
+# -v cut=1: a first pass finds whether an END marker comes before any BEGIN
+cut && file == 2 {
+    if (!seen && $0 ~ R["pem_end"]) { seen = 1; startpem = !begun }
+    if ($0 ~ R["pem_begin"]) begun = 1
+    next
 }
 {
-    line = $0
-    if (env == 1 && (eq = index(line, "=")) > 1) {
-        name = substr(line, 1, eq - 1)
-        value = substr(line, eq + 1)
-        if (secret(name) && value != "" && value != mask) { line = name "=" mask; nv++ }
+    if (!started) { started = 1; pem = cut && startpem }
+    line = $0; cr = ""
+    if (substr(line, length(line), 1) == "\r") { cr = "\r"; line = substr(line, 1, length(line) - 1) }
+    if (env == 1 && (eq = index(line, "=")) > 1 && secret(substr(line, 1, eq - 1))) {
+        print substr(line, 1, eq) whole(substr(line, eq + 1), "secret-variable") cr
+        next
     }
-    print assignments(bearers(urls(line)))
+    print redact_line(line) cr
 }
-END { if (counts != "") printf "%d %d\n", nv, nu >> counts }
+END { if (counts != "") for (k in count) printf "%s %d\n", k, count[k] >> counts }
 AWK
+redaction_rules >"$STATE/rules"
 
-# redact_awk IN ENV COUNTS: print IN with secrets masked (ENV 1: NAME=value lines; COUNTS: the
-# file that tallies what went, empty for none)
+# redact_awk IN ENV COUNTS [CUT]: print IN with secrets masked (ENV 1: NAME=value lines; COUNTS:
+# the file that tallies what went, empty for none; CUT 1: IN is the end of a longer file)
 redact_awk() {
-    awk -v words="$SECRET_WORDS" -v benign="$BENIGN_END" -v assign="$ASSIGNMENT" -v url="$URL_CREDENTIALS" \
-        -v bearer="$BEARER" -v mask="$MASK" -v env="$2" -v counts="$3" -f "$STATE/redact.awk" "$1"
+    if [ "${4:-0}" = 1 ]; then
+        awk -v env="$2" -v counts="$3" -v cut=1 -f "$STATE/redact.awk" "$STATE/rules" "$1" "$1"
+    else
+        awk -v env="$2" -v counts="$3" -v cut=0 -f "$STATE/redact.awk" "$STATE/rules" "$1"
+    fi
 }
 
-# redact IN OUT [env]: copy IN to OUT with secrets masked
+# utf8 IN: IN's path, or a UTF-8 copy's when IN is UTF-16 (PowerShell's `>`): awk reads bytes,
+# and a rule cannot see a secret whose letters are split by zero bytes
+utf8() {
+    case $(head -c 2 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n') in
+        fffe) u_from=UTF-16LE ;;
+        feff) u_from=UTF-16BE ;;
+        *) echo "$1"; return ;;
+    esac
+    if ! tail -c +3 "$1" | iconv -f "$u_from" -t UTF-8 >"$STATE/utf8" 2>/dev/null; then
+        tail -c +3 "$1" | tr -d '\000' >"$STATE/utf8"  # no iconv: the ASCII of the text is what rules need
+    fi
+    echo "$STATE/utf8"
+}
+
+# redact IN OUT [ENV] [CUT]: copy IN to OUT with secrets masked (UTF-16 becomes UTF-8)
 redact() {
-    redact_awk "$1" "${3:-0}" "$STATE/counts" >"$2"
+    redact_awk "$(utf8 "$1")" "${3:-0}" "$STATE/counts" "${4:-0}" >"$2"
 }
 
 # redact_text TEXT: print TEXT with secrets masked
@@ -320,7 +621,9 @@ copy() {
         B_ERROR="cannot read: $(head -n 1 "$STATE/raw")"
     elif [ -z "$B_ERROR" ]; then
         mkdir -p "$(dirname "$BUNDLE/$k_name")"
-        redact "$STATE/raw" "$BUNDLE/$k_name"
+        k_cut=0
+        [ "$k_size" -gt "$MAX_COPY" ] && k_cut=1
+        redact "$STATE/raw" "$BUNDLE/$k_name" 0 "$k_cut"
         k_bytes=$(size_of "$BUNDLE/$k_name")
     fi
     entry "$k_name" "" "" "$B_MS" "$B_ERROR" "$k_src" "$k_note" "$k_bytes"
@@ -477,15 +780,9 @@ if [ -n "$RUN" ]; then
 fi
 
 # ---- manifest.json and the bundle ----------------------------------------------------------------
-redacted_vars=0
-redacted_urls=0
-while read -r nv nu; do
-    redacted_vars=$((redacted_vars + nv))
-    redacted_urls=$((redacted_urls + nu))
-done <"$STATE/counts"
-kinds=
-[ "$redacted_urls" -gt 0 ] && kinds='"url-credentials"'
-[ "$redacted_vars" -gt 0 ] && kinds=${kinds:+$kinds, }'"secret-variable"'
+# counts: one `kind n` line per awk run; the manifest wants the total and the kinds
+redacted=$(awk '{ n += $2 } END { print n + 0 }' "$STATE/counts")
+kinds=$(awk '{ print $1 }' "$STATE/counts" | sort -u | awk '{ printf "%s\"%s\"", (NR > 1 ? ", " : ""), $1 }')
 {
     printf '{\n'
     printf '  "tool": {"name": "%s", "version": "%s"},\n' "$TOOL" "$VERSION"
@@ -498,7 +795,7 @@ kinds=
     printf '  "files": [\n'
     awk 'NR > 1 { print prev "," } { prev = $0 } END { if (NR) print prev }' "$STATE/entries"
     printf '  ],\n'
-    printf '  "redactions": {"count": %s, "kinds": [%s]}\n' "$((redacted_vars + redacted_urls))" "$kinds"
+    printf '  "redactions": {"count": %s, "kinds": [%s]}\n' "$redacted" "$kinds"
     printf '}\n'
 } >"$BUNDLE/$F_MANIFEST"
 

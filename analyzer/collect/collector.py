@@ -142,8 +142,8 @@ class _Collection:
         lines = []
         for name in sorted(self.env, key=str.upper):
             if layout.RELEVANT_ENV_RE.match(name):
-                value = self.env[name].replace("\r", "\\r").replace("\n", "\\n")
-                lines.append(f"{name}={self.scrub.variable(name, value)}\n")
+                value = escaped(self.env[name]).replace("\r", "\\r").replace("\n", "\\n")
+                lines.append(f"{escaped(name)}={self.scrub.variable(name, value)}\n")
         data = "".join(lines).encode("utf-8")
         self.write(Entry(layout.FILES["env"], None, None, runner.elapsed_ms(started),
                          note="relevant variables only"), data)
@@ -201,7 +201,7 @@ class _Collection:
             return
         data, error, note = _bounded_read(path, self.options.timeout)
         entry = Entry(name, None, None, runner.elapsed_ms(started), error, origin=path, note=note or source.why)
-        self.write(entry, self.scrub.data(data) if data is not None else None)
+        self.write(entry, self.scrub.data(data, cut=note is not None) if data is not None else None)
 
     def reproduce(self, command: str) -> None:
         scratch = tempfile.mkdtemp(prefix="sccache-forensics-")
@@ -228,6 +228,12 @@ class _Collection:
             self.out.add(entry.path, data)
             entry.bytes = len(data)
         self.entries.append(entry)
+
+
+def escaped(text: str) -> str:
+    """An environment string as text: bytes that were not UTF-8 (kept by Python as lone
+    surrogates) shown as `\\xff`, so one odd value never stops the bundle."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _bounded_read(path: str, timeout: float) -> tuple[bytes | None, str | None, str | None]:

@@ -1,18 +1,16 @@
 """Secrets out at the source: nothing the collector writes has been seen unredacted.
 
 A bundle ends up attached to tickets, so the collector redacts before writing, with the
-same rules the reports use (`analyzer.redact`). Bytes are decoded the way the analyzer
-decodes them (BOM, UTF-16, UTF-8, GBK), redacted line by line (a private key block whole)
-and written as UTF-8 with their line endings kept.
+same rules the reports use (`analyzer/data/redaction.toml`, applied by `analyzer.redact`).
+Bytes are decoded the way the analyzer decodes them (BOM, UTF-16, UTF-8, GBK), redacted line
+by line with what one line tells about the next (a private key's body, a Format-List value, a
+wrapped table row) and written as UTF-8 with their line endings kept.
 """
 
 from __future__ import annotations
 
 from analyzer.decode import ENCODINGS, detect_encoding
-from analyzer.redact import MASK, RULES, Redactor, secret_value
-
-# The one rule that spans lines: -----BEGIN … PRIVATE KEY----- … -----END … PRIVATE KEY-----
-PRIVATE_KEY = dict(RULES)["private-key"]
+from analyzer.redact import MASK, Redactor, secret_value
 
 
 class Scrubber:
@@ -21,23 +19,13 @@ class Scrubber:
     def __init__(self) -> None:
         self.redactor = Redactor()
 
-    def text(self, text: str) -> str:
-        """Line by line, so no rule reaches from one line into the next; a PEM private key,
-        which only its line-spanning rule recognises, goes whole."""
-        out, last = [], 0
-        for block in PRIVATE_KEY.finditer(text):
-            out.append(self._lines(text[last:block.start()]))
-            out.append(self.redactor.text(block.group(0)))
-            last = block.end()
-        out.append(self._lines(text[last:]))
-        return "".join(out)
+    def text(self, text: str, cut: bool = False) -> str:
+        return self.redactor.text(text, cut=cut)
 
-    def _lines(self, text: str) -> str:
-        return "".join(self.redactor.text(line) for line in text.splitlines(keepends=True))
-
-    def data(self, data: bytes) -> bytes:
-        """Decode whatever a tool or a file holds, redact it, return UTF-8."""
-        return self.text(decode(data)).encode("utf-8")
+    def data(self, data: bytes, cut: bool = False) -> bytes:
+        """Decode whatever a tool or a file holds, redact it, return UTF-8 (`cut`: only the
+        end of a longer file, which may begin inside a private key)."""
+        return self.text(decode(data), cut=cut).encode("utf-8", errors="backslashreplace")
 
     def variable(self, name: str, value: str) -> str:
         """One environment variable's value: secret-named values go whole, the rest is scanned."""

@@ -51,20 +51,50 @@ def command(inputs: tuple[str, ...], outdir: str, engine: str, scheduler: str | 
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler is for --engine dask")
+    inside = _input_holding(outdir, inputs)
+    if inside is not None:
+        click.echo(f"sccache-forensics: -o {_shown(outdir)} is inside the input {_shown(inside)}; "
+                   "outputs are never written into a bundle", err=True)
+        sys.exit(2)
     options = BatchOptions(list(inputs), Path(outdir), engine=engine, scheduler=scheduler, jobs=jobs, force=force,
                            timeout=timeout, pattern_dirs=pattern_dirs, redact=not no_redact)
     try:
         result = run_batch(options)
     except PatternLibraryError as error:
-        click.echo(f"sccache-forensics: invalid pattern files:\n{error}", err=True)
+        click.echo(f"sccache-forensics: invalid pattern files:\n{_shown(error, lines=True)}", err=True)
         sys.exit(2)
     except (InputError, EngineError) as error:
-        click.echo(f"sccache-forensics: {error}", err=True)
+        click.echo(f"sccache-forensics: {_shown(error)}", err=True)
         sys.exit(2)
     if result.ignored:
         click.echo(f"sccache-forensics: ignored {len(result.ignored)} entries that are not bundles "
-                   f"(first: {result.ignored[0]})", err=True)
+                   f"(first: {_shown(result.ignored[0])})", err=True)
     click.echo(f"{result.bundles} bundles: {result.analyzed} analyzed, {result.skipped} unchanged since the last run, "
                f"{result.errors} could not be analyzed; {result.templates} unexplained-line templates "
                f"({result.seconds:.1f} s)")
-    click.echo(f"fleet report: {result.outdir / 'fleet.html'}")
+    click.echo(f"fleet report: {_shown(result.outdir / 'fleet.html')}")
+
+
+def _shown(text, lines: bool = False) -> str:
+    """Text from the input (a file name, an error quoting one) as a terminal shows it safely:
+    escapes and control characters visible, bytes that are not UTF-8 as `\\xff`."""
+    from analyzer.bundle import printable
+    from analyzer.report.render_text import safe
+
+    if lines:
+        return "\n".join(_shown(line) for line in str(text).split("\n"))
+    return safe(printable(str(text)))
+
+
+def _input_holding(outdir: str, inputs: tuple[str, ...]) -> str | None:
+    """The input folder OUTDIR lies in (or is), if any: a batch must not write into a bundle."""
+    from pathlib import Path
+
+    target = Path(outdir).resolve()
+    for given in inputs:
+        if given == "-":
+            continue
+        source = Path(given).resolve()
+        if source.is_dir() and (target == source or target.is_relative_to(source)):
+            return given
+    return None

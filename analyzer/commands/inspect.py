@@ -9,6 +9,7 @@ import orjson
 
 from analyzer.commands.options import output_options, refuse_to_overwrite_input, write_output
 from analyzer.ingest import read_bundle
+from analyzer.redact import Redactor
 
 
 @click.command("inspect")
@@ -24,8 +25,10 @@ def command(bundle: tuple[str, ...], fmt: str, output: str) -> None:
     """
     refuse_to_overwrite_input(output, bundle)
     result = read_bundle(list(bundle))
-    artifacts = [a.to_json() for a in result.artifacts]
-    bundle_problems = [{"path": p.source, "reason": p.reason} for p in result.problems]
+    # Paths and problems quote the bundle (a name, a line that could not be read): redacted like a report.
+    redactor = Redactor()
+    artifacts = redactor.walk([a.to_json() for a in result.artifacts])
+    bundle_problems = redactor.walk([{"path": p.source, "reason": p.reason} for p in result.problems])
     if fmt == "json":
         body = {"artifacts": artifacts, "problems": bundle_problems}
         write_output(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", output)

@@ -97,7 +97,8 @@ def show_command(pattern_id: str, extra_dirs: tuple[Path, ...], fmt: str, output
 def test_command(directory: Path | None, fmt: str, output: str) -> None:
     """Validate the built-in library (or DIR) and run every example; list all problems.
 
-    Exit status 1 when there is any problem, 0 otherwise.
+    Exit status 2 when there is any problem (as for any command given invalid pattern files;
+    1 is only ever `analyze --fail-on`'s), 0 otherwise.
 
     \b
     Examples:
@@ -121,7 +122,7 @@ def test_command(directory: Path | None, fmt: str, output: str) -> None:
         lines.append(f"{len(definitions)} definitions, {len(patterns)} signatures, {examples} examples, "
                      f"{len(errors)} problems")
         write_output("\n".join(lines) + "\n", output)
-    sys.exit(1 if errors else 0)
+    sys.exit(2 if errors else 0)
 
 
 @command.command("literals")

@@ -107,7 +107,7 @@ class _State:
         self.value_column: int | None = None  # set by a PowerShell table ruler
         self.current: dict | None = None
         self.list_name: tuple[int, str] | None = None
-        self.bad = BadRun(source, "a variable", "variables")
+        self.bad = BadRun(source, "a variable", "variables", quote=False)
         self.stopped = False
         self.os_done = False
 

@@ -31,6 +31,11 @@ class PatternError:
         return {"file": self.file, "key": self.key, "message": self.message}
 
 
+# What a signature is matched against: the head of a record, and a bound on one search's time.
+MAX_MATCH_CHARS = 65_536
+SEARCH_SECONDS = 0.25
+
+
 @dataclass(frozen=True, slots=True)
 class MatchBlock:
     """One `[[indication.match]]` table. `prefilter` is the literal a record must contain to be
@@ -41,7 +46,12 @@ class MatchBlock:
     prefilter: str | None
 
     def search(self, text: str) -> Captures | None:
-        found = self.regex.search(text)
+        """Matched on the first `MAX_MATCH_CHARS` of a record, for at most `SEARCH_SECONDS`: a
+        signature line is short, and a hostile megabyte line must not hold the analysis."""
+        try:
+            found = self.regex.search(text, 0, MAX_MATCH_CHARS, timeout=SEARCH_SECONDS)
+        except TimeoutError:
+            return None
         if found is None:
             return None
         return tuple((name, value) for name, value in found.groupdict().items() if value is not None)

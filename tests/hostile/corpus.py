@@ -279,7 +279,7 @@ def symlink_loops(root: Path) -> list[str]:
     return ["bundle"]
 
 
-@case(0, "evil???[2J?]0;t?.log")
+@case(0, "evil\\xff\\xfe?[2J?]0;t?.log")
 def control_characters_in_names(root: Path) -> list[str]:
     bad_name = os.fsencode(root / "bundle") + b"/evil\xff\xfe\x1b[2J\x1b]0;t\x07.log"
     (root / "bundle").mkdir(parents=True)
@@ -436,6 +436,45 @@ def toml_that_stalls_parsers(root: Path) -> list[str]:
     write(root / "bundle" / "config.toml", head + "0." * (512 * 1024) + " = 1\n")
     write(root / "bundle" / "sccache.toml", head + "endpoint = [\n" + "1,\n" * 300_000)
     write(root / "bundle" / "deep.toml", head + "key_prefix = " + "[" * 5000 + "]" * 5000 + "\n")
+    return ["bundle"]
+
+
+@case(0, seconds=10, env={"SCCACHE_FORENSICS_TIME_LIMIT": "2"})
+def regex_backtracking_line_1mib(root: Path) -> list[str]:
+    """One 1 MiB log line of a repeated hyper error: a signature's open-ended gap once scanned to
+    the end of the line from every occurrence (a 200 KB line took 48 s under a 2 s limit)."""
+    line = "error sending request for url (https://acme.oss-cn-hangzhou.aliyuncs.com/.sccache_check): "
+    write(root / "bundle" / "sccache-server.log",
+          SERVER_LOG + "[2026-11-21T05:23:40Z ERROR sccache::server] " + line * (MB // len(line)) + "\n")
+    return ["bundle"]
+
+
+@case(0, "empty member name; skipped")
+def zip_member_with_an_empty_name(root: Path) -> list[str]:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("q", "x")
+        archive.writestr("sccache-server.log", SERVER_LOG + CLIENT_ERROR)
+        archive.filelist[0].filename = ""  # the central directory's name; zipfile cannot write it
+    write(root / "bundle.zip", buffer.getvalue())
+    return ["bundle.zip"]
+
+
+@case(0, "unreadable timestamp '0001-01-01T00:00:00+05:00'")
+def timestamps_with_no_utc_time(root: Path) -> list[str]:
+    write(root / "bundle" / "sccache-server.log",
+          "[0001-01-01T00:00:00+05:00 INFO  sccache::server] start_server: 127.0.0.1:4226\n"
+          "[0001-01-01T00:00:00 INFO  sccache::server] start_server: 127.0.0.1:4226\n" + SERVER_LOG + CLIENT_ERROR)
+    return ["bundle"]
+
+
+@case(0)
+def planted_secrets(root: Path) -> list[str]:
+    """Every planted secret form in every artifact kind (tests/hostile/planted.py)."""
+    from tests.hostile.planted import KINDS, artifact, plantings
+
+    for n, kind in enumerate(KINDS):
+        write(root / "bundle" / f"{kind}.txt", artifact(kind, plantings(100 * n)))
     return ["bundle"]
 
 

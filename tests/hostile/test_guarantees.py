@@ -167,6 +167,9 @@ def test_guarantees_document_states_the_limits_in_force():
                   limits.max_header_bytes, decode.MAX_LINE):
         assert f"{value:,}".replace(",", " ") in text or str(value) in text, f"{value} not in the README's Guarantees"
     assert f"{DEFAULT_SECONDS:g} s" in text and TIME_LIMIT_ENV in text
+    from analyzer.patterns.model import MAX_MATCH_CHARS, SEARCH_SECONDS
+
+    assert f"{MAX_MATCH_CHARS:,}".replace(",", " ") in text and f"{SEARCH_SECONDS:g} s" in text
 
 
 def guarantees_section() -> str:

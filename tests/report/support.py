@@ -112,7 +112,7 @@ def hostile_bundle(folder: Path) -> Path:
         "[2026-11-21T05:57:35Z DEBUG reqwest::connect] proxy(http://bob:Hunter2Pass9@127.0.0.1:4401/) intercepts "
         "'https://acme-sccache.oss-cn-hangzhou.aliyuncs.com/'\n", encoding="utf-8")
     (folder / "cargo-build.txt").write_text(
-        "sccache: error: Timed out waiting for server startup. ALIBABA_CLOUD_ACCESS_KEY_SECRET="
-        f"FAKEsecretFAKEsecretFAKEsecret12 AKIAIOSFODNN7EXAMPLE {SCRIPT_PAYLOAD} {IMG_PAYLOAD} `` ``` x\n",
+        f"sccache: error: Timed out waiting for server startup. {SCRIPT_PAYLOAD} {IMG_PAYLOAD} `` ``` x "
+        "AKIAIOSFODNN7EXAMPLE ALIBABA_CLOUD_ACCESS_KEY_SECRET=FAKEsecretFAKEsecretFAKEsecret12\n",
         encoding="utf-8")
     return folder
