@@ -60,7 +60,7 @@ $RelevantEnv = '^(SCCACHE_[A-Z0-9_]*|RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|RUSTC
 $RedactionRules = @{
     secret_name = '(SECRET|SECERT|SECRT|SCRET|SCERET|PASSWORD|PASSWD|PASWORD|PASSWROD|PASSOWRD|PASWD|PASSPHRASE|TOKEN|TOKN|TOEKN|TOKNE|CREDENTIAL|CREDENTAIL|CREDS|PRIVATE_?KEY|ACCESS_?KEY|ACCOUNT_?KEY|SHARED_?ACCESS_?KEY|API_?KEY|AUTHORIZATION|SIGNATURE|CONNECTION_?STRING|CONN_?STR|SESSION_?KEY|SAS_?KEY|COOKIE|JWT|(^|[_.-])PASS($|[_.-])|(^|[_.-])PWD($|[_.-])|(^|[_.-])AUTH($|[_.-])|(^|[_.-])SAS($|[_.-])|(^|[_.-])CRED($|[_.-])|[_.-]KEY$)'
     benign_name = '([_.-](FILE|PATH|DIR|URL|URI|ENABLED|NO_CREDENTIALS|PREFIX|ID|IDS|TYPE|MODE|HELPER|PROVIDER|PROCESS|EXPIRATION|EXPIRY|EXPIRES|NAME|USER|USERNAME|LENGTH|LEN|SIZE|COUNT|TTL|TIMEOUT|FORMAT|REGION|ENDPOINT|HEADER|SOURCE|KIND|LOCATION)$|^(PWD|OLDPWD|HASH_KEY|CACHE_KEY|PRIMARY_KEY|SORT_KEY|PARTITION_KEY|KEY)$|(^|[_.-])(NO|SKIP|DISABLE|USE|REQUIRE|ENABLE)_)'
-    weak_name = '^(CREDENTIALS?|AUTH|SESSION|SIGNATURE|KEY|SECRETS|TOKENS|PASS)$'
+    weak_name = '^(CREDENTIALS?|CREDS?|AUTH|SESSION|SIGNATURE|KEY|SECRETS|TOKENS|PASS)$'
     weak_value = '^[A-Za-z0-9+/=_.~-]*[0-9][A-Za-z0-9+/=_.~-]*$'
     weak_value_min = 8
     assignment = '[A-Za-z_][A-Za-z0-9_.-]{0,127}["'']?([ \t]*[:=][ \t]*|[ \t][ \t]+|([.][.][.]|\u2026)[ \t]+)'
@@ -78,6 +78,7 @@ $RedactionSpans = @(
     @{ kind = 'url-credentials'; find = '://[A-Za-z0-9_~+%-]{16,256}[:@]'; keep_head = '^://'; keep_tail = '[:@]$'; only_if = ''; min = 1 }
     @{ kind = 'url-credentials'; find = '://[^ \t/@:"''<>]{0,256}:[^ \t"''<>]{0,512}@'; keep_head = '^://[^ \t/@:"''<>]*:'; keep_tail = '@$'; only_if = ''; min = 1 }
     @{ kind = 'bearer-token'; find = '(?i)bearer[ \t]+[A-Za-z0-9._~+/-]{8,4096}=*'; keep_head = '(?i)^[A-Za-z]+[ \t]+'; keep_tail = ''; only_if = ''; min = 1 }
+    @{ kind = 'dist-token'; find = '(User|expected) token [^ \t]{1,4096}'; keep_head = '^[A-Za-z]+ token '; keep_tail = ''; only_if = ''; min = 1 }
     @{ kind = 'basic-auth'; find = 'Basic[ \t]+[A-Za-z0-9+/]{8,4096}=*'; keep_head = '^Basic[ \t]+'; keep_tail = ''; only_if = '[0-9+/=]|[a-z][A-Z]'; min = 1 }
     @{ kind = 'jwt'; find = 'eyJ[A-Za-z0-9_-]{10,4096}[.][A-Za-z0-9_-]{10,4096}[.][A-Za-z0-9_-]*'; keep_head = ''; keep_tail = ''; only_if = ''; min = 1 }
     @{ kind = 'connection-string'; find = '(?i)(accountkey|sharedaccesskey|sharedaccesssignature)[ \t]*=[^; \t"'']{1,4096}'; keep_head = '(?i)^[A-Za-z]+[ \t]*='; keep_tail = ''; only_if = ''; min = 1 }

@@ -51,15 +51,15 @@ secret_name
 benign_name
 ([_.-](FILE|PATH|DIR|URL|URI|ENABLED|NO_CREDENTIALS|PREFIX|ID|IDS|TYPE|MODE|HELPER|PROVIDER|PROCESS|EXPIRATION|EXPIRY|EXPIRES|NAME|USER|USERNAME|LENGTH|LEN|SIZE|COUNT|TTL|TIMEOUT|FORMAT|REGION|ENDPOINT|HEADER|SOURCE|KIND|LOCATION)$|^(PWD|OLDPWD|HASH_KEY|CACHE_KEY|PRIMARY_KEY|SORT_KEY|PARTITION_KEY|KEY)$|(^|[_.-])(NO|SKIP|DISABLE|USE|REQUIRE|ENABLE)_)
 weak_name
-^(CREDENTIALS?|AUTH|SESSION|SIGNATURE|KEY|SECRETS|TOKENS|PASS)$
+^(CREDENTIALS?|CREDS?|AUTH|SESSION|SIGNATURE|KEY|SECRETS|TOKENS|PASS)$
 weak_value
 ^[A-Za-z0-9+/=_.~-]*[0-9][A-Za-z0-9+/=_.~-]*$
 weak_value_min
 8
 assignment
-[A-Za-z_][A-Za-z0-9_.-]*["']?([ \t]*[:=][ \t]*|[ \t][ \t]+|([.][.][.]|…)[ \t]+)
+[A-Za-z_][A-Za-z0-9_.-]*["']?([ 	]*[:=][ 	]*|[ 	][ 	]+|([.][.][.]|…)[ 	]+)
 value_stop
-[ \t;,&]+[A-Za-z_][A-Za-z0-9_.-]*=
+[ 	;,&]+[A-Za-z_][A-Za-z0-9_.-]*=
 whole_line_name
 (^|-)COOKIE$|AUTHORIZATION$
 placeholder
@@ -69,11 +69,11 @@ pem_begin
 pem_end
 -----END [A-Z0-9 ]*PRIVATE KEY-----
 list_name
-^Name[ \t]*:[ \t]*
+^Name[ 	]*:[ 	]*
 list_value
-^Value[ \t]*:[ \t]*
+^Value[ 	]*:[ 	]*
 continuation
-^[ \t][ \t]+[^ \t]
+^[ 	][ 	]+[^ 	]
 rule
 private-key
 find
@@ -101,9 +101,9 @@ min
 rule
 url-credentials
 find
-://[^ \t/@:"'<>]*:[^ \t"'<>]*@
+://[^ 	/@:"'<>]*:[^ 	"'<>]*@
 keep_head
-^://[^ \t/@:"'<>]*:
+^://[^ 	/@:"'<>]*:
 keep_tail
 @$
 only_if
@@ -113,9 +113,21 @@ min
 rule
 bearer-token
 find
-[Bb][Ee][Aa][Rr][Ee][Rr][ \t]+[a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-]*=*
+[Bb][Ee][Aa][Rr][Ee][Rr][ 	]+[a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-][a-zA-ZA-Za-z0-9._~+/-]*=*
 keep_head
-^[a-zA-ZA-Za-z]+[ \t]+
+^[a-zA-ZA-Za-z]+[ 	]+
+keep_tail
+
+only_if
+
+min
+1
+rule
+dist-token
+find
+(User|expected) token [^ 	][^ 	]*
+keep_head
+^[A-Za-z]+ token 
 keep_tail
 
 only_if
@@ -125,9 +137,9 @@ min
 rule
 basic-auth
 find
-Basic[ \t]+[A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/]*=*
+Basic[ 	]+[A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/]*=*
 keep_head
-^Basic[ \t]+
+^Basic[ 	]+
 keep_tail
 
 only_if
@@ -149,9 +161,9 @@ min
 rule
 connection-string
 find
-([Aa][Cc][Cc][Oo][Uu][Nn][Tt][Kk][Ee][Yy]|[Ss][Hh][Aa][Rr][Ee][Dd][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy]|[Ss][Hh][Aa][Rr][Ee][Dd][Aa][Cc][Cc][Ee][Ss][Ss][Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee])[ \t]*=[^; \t"'][^; \t"']*
+([Aa][Cc][Cc][Oo][Uu][Nn][Tt][Kk][Ee][Yy]|[Ss][Hh][Aa][Rr][Ee][Dd][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy]|[Ss][Hh][Aa][Rr][Ee][Dd][Aa][Cc][Cc][Ee][Ss][Ss][Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee])[ 	]*=[^; 	"'][^; 	"']*
 keep_head
-^[a-zA-ZA-Za-z]+[ \t]*=
+^[a-zA-ZA-Za-z]+[ 	]*=
 keep_tail
 
 only_if
@@ -161,7 +173,7 @@ min
 rule
 signed-url-parameter
 find
-[?&;]([Xx]-[Aa][Mm][Zz]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Aa][Mm][Zz]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Xx]-[Aa][Mm][Zz]-[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Ss][Ii][Gg]|[Tt][Oo][Kk][Ee][Nn]|[Oo][Ss][Ss][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy][Ii][Dd]|[Aa][Ww][Ss][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy][Ii][Dd]|[Aa][Cc][Cc][Ee][Ss][Ss]_[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Xx]-[Oo][Ss][Ss]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Oo][Ss][Ss]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Xx]-[Oo][Ss][Ss]-[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Qq]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Qq]-[Aa][Kk]|[Xx]-[Gg][Oo][Oo][Gg]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Gg][Oo][Oo][Gg]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll])=[^&# \t"'<>][^&# \t"'<>]*
+[?&;]([Xx]-[Aa][Mm][Zz]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Aa][Mm][Zz]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Xx]-[Aa][Mm][Zz]-[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Ss][Ii][Gg]|[Tt][Oo][Kk][Ee][Nn]|[Oo][Ss][Ss][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy][Ii][Dd]|[Aa][Ww][Ss][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy][Ii][Dd]|[Aa][Cc][Cc][Ee][Ss][Ss]_[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Xx]-[Oo][Ss][Ss]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Oo][Ss][Ss]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Xx]-[Oo][Ss][Ss]-[Ss][Ee][Cc][Uu][Rr][Ii][Tt][Yy]-[Tt][Oo][Kk][Ee][Nn]|[Qq]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Qq]-[Aa][Kk]|[Xx]-[Gg][Oo][Oo][Gg]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]|[Xx]-[Gg][Oo][Oo][Gg]-[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll])=[^&# 	"'<>][^&# 	"'<>]*
 keep_head
 ^[?&;][a-zA-ZA-Za-z_-]+=
 keep_tail

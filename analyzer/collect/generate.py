@@ -114,7 +114,8 @@ def sh_rules() -> str:
             value = rule.get(key, 1 if key == "min" else "")
             icase = bool(rule.get("icase")) and key != "only_if"
             lines += [key, for_awk(str(value), icase) if key != "min" else str(value)]
-    body = "\n".join(lines)
+    # A literal tab: busybox's awk reads `\t` inside a bracket as a backslash and a `t`.
+    body = "\n".join(lines).replace("\\t", "\t")
     return f"{BEGIN}\nredaction_rules() {{\n    cat <<'RULES'\n{body}\nRULES\n}}\n{END}"
 
 

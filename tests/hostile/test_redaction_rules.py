@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # The fake credentials the lab planted in its sample bundles and fixtures (the only text that may go).
 LAB_FAKES = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "LTAI5tFAKEFAKEFAKE1234567",
              "FAKEsecretFAKEsecretFAKEsecret12", "LTAI5tGq7Xw2ZsKd9VbN4pRm", "p9Xk2LmQ7vR4tZ8wN1cB6yH3sJ5dF0",
-             "LTAI5tQx8vKd3nYp2RwF7mJc", "Zk3pR8wQ1vN6tY2mB9cX4dF7gH0jL5")
+             "LTAI5tQx8vKd3nYp2RwF7mJc", "Zk3pR8wQ1vN6tY2mB9cX4dF7gH0jL5",
+             "eyJ0eXAiOiJKV1QiFAKE.eyJsYWIiOnRydWV9.FAKEsignature", "lab-client-token", "stale-client-token")
 
 
 def corpus() -> list[Path]:
