@@ -36,8 +36,14 @@ __all__ = [
 
 
 def builtin_dir() -> Path:
-    """Where the shipped signatures live. The one place to change for a wheel install."""
-    return Path(analyzer.__file__).resolve().parent.parent / "patterns"
+    """Where the shipped definitions live: `patterns/` of the checkout, reached through the
+    package's `builtin_patterns` link, which a wheel holds as a folder of copies (a checkout
+    without symbolic links reads `patterns/` directly)."""
+    package = Path(analyzer.__file__).resolve().parent
+    shipped = package / "builtin_patterns"
+    if shipped.is_dir():
+        return shipped.resolve()
+    return package.parent / "patterns"
 
 
 def samples_dir(patterns_dir: Path) -> Path:
