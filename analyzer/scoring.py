@@ -8,7 +8,7 @@ look-alike reported as a failure costs precision there. Layer and, once reports 
 `verdict.status`, status agreement are scored over all cases.
 
     python -m analyzer.scoring                 # print the table and the misses
-    python -m analyzer.scoring --write-readme  # refresh README.md between the markers
+    python -m analyzer.scoring --write-readme  # refresh docs/accuracy.md (and its headline in README.md)
     python -m analyzer.scoring --write-baseline
 """
 
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FIELD = SAMPLES / "field"
 README = ROOT / "README.md"
+ACCURACY = ROOT / "docs" / "accuracy.md"  # the whole table; README.md carries its first line
 BASELINE = FIELD / "baseline.json"
 START, END = "<!-- field-corpus:start -->", "<!-- field-corpus:end -->"
 NONE = "(none)"  # the "no root cause" class: healthy builds and healthy look-alikes
@@ -159,7 +160,7 @@ def _percent(value: float | None) -> str:
 
 
 def table(score: Score) -> str:
-    """The Markdown section README.md carries between the markers."""
+    """The Markdown section docs/accuracy.md carries between the markers."""
     right, total = score.accuracy()
     field_right, field_total = score.accuracy(lambda o: o.case.field)
     layer_right, layer_total = score.layer_agreement()
@@ -188,7 +189,18 @@ def table(score: Score) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_readme(text: str, readme: Path = README) -> None:
+def headline(text: str) -> str:
+    """What README.md carries between its markers: the score's first line and where the rest is."""
+    return text.splitlines()[0] + " Per root cause, with every miss: `docs/accuracy.md`.\n"
+
+
+def write_readme(text: str, readme: Path = README, accuracy: Path = ACCURACY) -> None:
+    """The whole table into docs/accuracy.md, its headline into README.md, each between markers."""
+    _write_between(accuracy, text)
+    _write_between(readme, headline(text))
+
+
+def _write_between(readme: Path, text: str) -> None:
     """Replace what lies between the markers; the markers must already be there."""
     content = readme.read_text(encoding="utf-8")
     head, found, rest = content.partition(START)
@@ -200,7 +212,8 @@ def write_readme(text: str, readme: Path = README) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analyzer.scoring", description=__doc__.splitlines()[0])
-    parser.add_argument("--write-readme", action="store_true", help="refresh the table in README.md")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="refresh the table in docs/accuracy.md and its headline in README.md")
     parser.add_argument("--write-baseline", action="store_true", help=f"record the score in {BASELINE.name}")
     args = parser.parse_args(argv)
     score = run(load_cases())

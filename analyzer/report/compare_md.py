@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from analyzer.report.render_md import LIMIT, code, details, more, prose
+from analyzer.report.markdown import code, details, more, prose
+from analyzer.report.render_md import LIMIT
 
 SUBJECTS_SHOWN = 20
 

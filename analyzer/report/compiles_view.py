@@ -4,6 +4,7 @@ Markdown; the HTML page renders it from its template."""
 from __future__ import annotations
 
 from analyzer.compiles.summary import reason_text
+from analyzer.report.markdown import code, details, more, prose
 
 TEXT_ROWS = 12
 MD_ROWS = 60
@@ -36,7 +37,6 @@ def text_lines(report: dict, safe) -> list[str]:
 
 
 def md_lines(report: dict) -> list[str]:
-    from analyzer.report.render_md import code, details, more, prose
 
     compiles = report.get("compiles")
     if not compiles:

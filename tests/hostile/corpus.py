@@ -4,7 +4,7 @@ Each `Case` builds its input under a folder it is given (large inputs are made t
 checked in) and says what the command line must answer: exit 0 with a report that lists the
 problem (`expect` are substrings of the report's problems), or exit 2 with a one-line reason
 (`expect` are substrings of that line), within `seconds` of wall time and `memory_mb` of peak
-memory. tests/hostile/test_corpus.py runs them all; the README's Guarantees quote the bounds.
+memory. tests/hostile/test_corpus.py runs them all; docs/guarantees.md quotes the bounds.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The README's Guarantees section, each guarantee proven on the real command line.
+"""docs/guarantees.md, each guarantee proven on the real command line.
 
 Read-only input and no network are watched from inside the analyzer's process by the audit
 hook of tests/hostile/audit/sitecustomize.py; two control tests prove that hook does see a
@@ -22,7 +22,7 @@ from tests.hostile.harness import assert_clean_exit, assert_no_traceback, assert
 from tests.shared import ROOT, SAMPLES
 
 SEED = SAMPLES / "seed-windows-oss-proxy" / "bundle"
-README = ROOT / "README.md"
+GUARANTEES = ROOT / "docs" / "guarantees.md"
 
 
 def mixed_bundle(root: Path) -> Path:
@@ -159,13 +159,13 @@ def test_usage_errors_exit_2(args, tmp_path):
 # -- the document itself -------------------------------------------------------------------------------
 
 def test_guarantees_document_states_the_limits_in_force():
-    """The README's Guarantees quote the numbers in the code; a changed limit must change the text."""
+    """docs/guarantees.md quotes the numbers in the code; a changed limit must change the text."""
     text = guarantees_section()
     limits = Limits()
     for value in (limits.max_member_bytes, limits.max_total_bytes, limits.max_members, limits.max_depth,
                   limits.max_nested_archive_bytes, limits.max_ratio, limits.ratio_free_bytes,
                   limits.max_header_bytes, decode.MAX_LINE):
-        assert f"{value:,}".replace(",", " ") in text or str(value) in text, f"{value} not in the README's Guarantees"
+        assert f"{value:,}".replace(",", " ") in text or str(value) in text, f"{value} not in docs/guarantees.md"
     assert f"{DEFAULT_SECONDS:g} s" in text and TIME_LIMIT_ENV in text
     from analyzer.patterns.model import MAX_MATCH_CHARS, SEARCH_SECONDS
 
@@ -173,9 +173,7 @@ def test_guarantees_document_states_the_limits_in_force():
 
 
 def guarantees_section() -> str:
-    text = README.read_text(encoding="utf-8")
-    start = text.index("## Guarantees")
-    return text[start:text.index("\n## ", start + 1)]
+    return GUARANTEES.read_text(encoding="utf-8")
 
 
 def test_guarantees_document_names_only_existing_tests():

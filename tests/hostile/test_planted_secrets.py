@@ -2,8 +2,8 @@
 `inspect`, batch's fleet outputs, or a bundle either collector writes.
 
 Each check has its control: the same input with `--no-redact` shows the secrets the format can
-show at all, so a check that could not fail would be seen to. The counts are in README's
-Guarantees; `test_readme_states_the_planted_counts` holds the two to each other.
+show at all, so a check that could not fail would be seen to. The counts are in
+docs/guarantees.md; `test_readme_states_the_planted_counts` holds the two to each other.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from analyzer.collect import collector
 from tests.collect.machine import SCRIPTS
 from tests.hostile.planted import ENCODINGS, FORMS, KINDS, NESTINGS, artifact, build, encode, leaks, plantings
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+GUARANTEES = Path(__file__).resolve().parents[2] / "docs" / "guarantees.md"
 
 
 def report_formats() -> list[str]:
@@ -168,8 +168,8 @@ def test_collect_writes_a_bundle_when_an_environment_value_is_not_utf8(tmp_path)
 
 
 def test_readme_states_the_planted_counts(planted_root):
-    """README's Guarantees quote the generator's size and the counts per format."""
-    section = README.read_text(encoding="utf-8").split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    """docs/guarantees.md quotes the generator's size and the counts per format."""
+    section = GUARANTEES.read_text(encoding="utf-8")
     assert f"{len(FORMS)} forms" in section
     assert f"{len(KINDS)} artifact kinds" in section
     assert f"{len(ENCODINGS)} encodings" in section and f"{len(NESTINGS)} nestings" in section
