@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --check-untyped-defs analyzer
 
 taxonomy: $(STAMP)
-	$(BIN)/python -m analyzer.taxonomy
+	$(BIN)/python -m analyzer.taxonomy_write
 
 reports: $(STAMP)
 	$(BIN)/python -m analyzer.report.gallery

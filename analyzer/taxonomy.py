@@ -3,7 +3,7 @@ groups) and every finding ID with its layer, group and title.
 
 `analyzer/data/taxonomy.toml` holds the vocabulary by hand and, below a marker line, the IDs
 generated from the definition files `patterns/<id>.toml`; the tables of `docs/taxonomy.md`
-are generated from the same files. `python -m analyzer.taxonomy` (`make taxonomy`) rewrites
+are generated from the same files. `python -m analyzer.taxonomy_write` (`make taxonomy`) rewrites
 both and a test fails while either is out of step. An entry looks like:
 
     [ids.server-startup-timeout]
@@ -118,26 +118,3 @@ def render_docs(definitions: Iterable[Definition], current: str, groups: dict[st
 
 def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
-
-
-def write_all() -> list[Path]:
-    """Regenerate the data file and the docs tables from the built-in definitions; the changed paths."""
-    from analyzer.patterns import load_library
-
-    library = load_library()
-    if library.errors:
-        raise SystemExit("\n".join(str(e) for e in library.errors))
-    definitions = list(library.definitions.values())
-    changed = []
-    data = render_data(definitions, DATA_FILE.read_text(encoding="utf-8"))
-    docs = render_docs(definitions, DOCS_FILE.read_text(encoding="utf-8"), load().groups)
-    for path, text in ((DATA_FILE, data), (DOCS_FILE, docs)):
-        if path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            changed.append(path)
-    return changed
-
-
-if __name__ == "__main__":
-    for changed_path in write_all():
-        print(f"rewrote {changed_path}")
