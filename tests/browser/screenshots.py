@@ -1,6 +1,7 @@
-"""Screenshots of the seed sample's HTML report for the README (`make screenshots`).
+"""Screenshots of the seed sample's reports for the README (`make screenshots`): the HTML report at
+the layout suite's two widths, and the Markdown report as GitHub renders it in a comment.
 
-Taken with the same browser set-up the layout suite measures with, at the same two widths.
+Taken with the same browser set-up the layout suites measure with.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import tempfile
 from pathlib import Path
 
 from analyzer.analysis import analyze, load_knowledge
-from analyzer.report import render_html
+from analyzer.report import render_html, render_md
 from tests.browser import driver as chrome
+from tests.browser.markdown_page import page as markdown_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "seed-windows-oss-proxy" / "bundle"
@@ -30,6 +32,11 @@ def main() -> int:
             target = TARGET / f"report-{width}.png"
             chrome.screenshot(driver, page, width, target)
             print(f"wrote {target.relative_to(ROOT)}")
+        comment = Path(folder) / "comment.html"
+        comment.write_text(markdown_page(render_md.render(report), "seed"), encoding="utf-8")
+        target = TARGET / "report-markdown.png"
+        chrome.screenshot(driver, comment, "desktop", target)
+        print(f"wrote {target.relative_to(ROOT)}")
     return 0
 
 

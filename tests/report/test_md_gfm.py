@@ -14,18 +14,13 @@ import regex
 from analyzer.report import render_md
 from tests.report.support import SAMPLE_NAMES, report
 
-cmarkgfm = pytest.importorskip("cmarkgfm")
-from cmarkgfm.cmark import Options  # noqa: E402
+pytest.importorskip("cmarkgfm")
+from tests.browser.markdown_page import gfm  # noqa: E402  (GitHub's own renderer, as a comment shows it)
 
 # file:line and the line's text: a JSON stats document has every stat on its line 1
 EVIDENCE_ITEM = regex.compile(r"<li><code>([^<]+:\d+)</code> <code>([^<]*)</code>")
 CODE = regex.compile(r"<code>(.*?)</code>", regex.S)
 PRE = regex.compile(r"<pre\b.*?</pre>", regex.S)
-
-
-def gfm(markdown: str) -> str:
-    """HTML as GitHub renders a comment (raw HTML such as <details> kept, as GitHub keeps it)."""
-    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
