@@ -31,3 +31,12 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+@pytest.fixture
+def whole_compile_table(monkeypatch):
+    """The compile table's own cap (`SCAN_CAP`, tested in tests/compiles/test_fast_path.py)
+    lifted, so the fast and the full parse are compared on everything else."""
+    from analyzer.compiles import table
+
+    monkeypatch.setattr(table, "SCAN_CAP", 1 << 30)

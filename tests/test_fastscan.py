@@ -73,14 +73,14 @@ def _big_log(tmp_path: Path, line_end: str = "\n", extra: str = "") -> Path:
     return bundle
 
 
-def test_a_big_real_log_gets_the_same_report_and_evidence_lines(tmp_path):
+def test_a_big_real_log_gets_the_same_report_and_evidence_lines(tmp_path, whole_compile_table):
     bundle = _big_log(tmp_path)
     fast, full = _both([str(bundle)])
     _assert_same(fast, full)
     assert fast.report["findings"], "the real logs hold failures"
 
 
-def test_crlf_lone_cr_and_an_overlong_line_are_cut_as_the_full_parse_cuts_them(tmp_path):
+def test_crlf_lone_cr_and_an_overlong_line_are_cut_as_the_full_parse_cuts_them(tmp_path, whole_compile_table):
     long_line = "[2026-11-21T06:00:00Z DEBUG sccache::server] " + "x" * (1024 * 1024 + 10) + "\n"
     extra = long_line + "progress 10%\rprogress 20%\r[2026-11-21T06:00:01Z ERROR sccache::server] odd thing\n"
     bundle = _big_log(tmp_path, line_end="\r\n", extra=extra)
@@ -90,7 +90,7 @@ def test_crlf_lone_cr_and_an_overlong_line_are_cut_as_the_full_parse_cuts_them(t
     assert any("truncated" in p for p in problems)
 
 
-def test_a_signature_seen_on_every_line_is_capped_the_same_way_on_both_paths(tmp_path):
+def test_a_signature_seen_on_every_line_is_capped_the_same_way_on_both_paths(tmp_path, whole_compile_table):
     real = SAMPLES / "healthy-second-run" / "bundle" / "sccache-server.log"
     line = next(x for x in real.read_text(encoding="utf-8").splitlines(True) if "parse_arguments: CannotCache(" in x)
     (tmp_path / "sccache-server.log").write_text(line * 3000)
@@ -159,3 +159,21 @@ def test_line_blocks_cut_lines_like_the_full_decoder(data, max_line, read):
     read = min(read, max_line)
     expected = list(_split([data[i:i + read] for i in range(0, len(data), read)], b"\n", b"\r", max_line))
     assert _lines_from_blocks(data, max_line, read) == expected
+
+
+def test_a_literal_standing_in_for_a_lookaround_selects_only_lines_its_regex_takes(tmp_path, whole_compile_table):
+    """`CannotCache(` occurs on every normal reason; the signature's lookaround keeps only the
+    limits, so its literal's hits are confirmed by the regex on their line before the line is
+    parsed, and the one limit after thousands of normal lines is still found."""
+    from analyzer.fastscan.expressions import signature_expressions
+
+    verified = {e.owner for e, _ in signature_expressions(knowledge().library, "sccache-log") if e.verify}
+    assert "pattern:non-cacheable-limitation" in verified
+    normal = "[2026-11-21T06:00:00Z DEBUG sccache::server] parse_arguments: CannotCache(crate-type): [\"x\"]\n"
+    limit = "[2026-11-21T06:00:09Z DEBUG sccache::server] parse_arguments: CannotCache(-save-temps): [\"-c\"]\n"
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "sccache-server.log").write_text(normal * 5000 + limit, encoding="utf-8")
+    fast, full = _both([str(bundle)])
+    assert fast.report["findings"] == full.report["findings"]
+    assert any(f["id"] == "non-cacheable-limitation" for f in fast.report["findings"])

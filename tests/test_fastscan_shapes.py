@@ -92,7 +92,7 @@ def test_small_files_of_a_big_bundle_take_the_fast_path(tmp_path):
     assert not _took_fast_path(small, 8 * step)
 
 
-def test_caps_are_the_bundles_not_each_files(tmp_path):
+def test_caps_are_the_bundles_not_each_files(tmp_path, whole_compile_table):
     real = SAMPLES / "healthy-second-run" / "bundle" / "sccache-server.log"
     line = next(x for x in real.read_text(encoding="utf-8").splitlines(True) if "parse_arguments: CannotCache(" in x)
     for index in range(4):

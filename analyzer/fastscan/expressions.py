@@ -19,7 +19,8 @@ have to see every line, so then the kind gets no fast path at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
@@ -38,6 +39,10 @@ class Expression:
     caseless: bool = False
     dotall: bool = False
     literal: bool = False  # a plain substring, escaped before compiling
+    # The signature's own regex, to confirm a literal's hit on its line before the line is
+    # parsed: set where the regex has a lookaround hyperscan cannot run, so the literal alone
+    # would select every line it occurs in (`CannotCache(` on every normal reason).
+    verify: Any = field(default=None, compare=False)
 
 
 def to_hyperscan(pattern: str) -> str:
@@ -77,10 +82,23 @@ def signature_expressions(library, kind: str) -> list[tuple[Expression, Expressi
             compiled = Expression(owner, to_hyperscan(block.regex.pattern).encode(),
                                   caseless=bool(flags & regex.IGNORECASE), dotall=bool(flags & regex.DOTALL))
             if literal is not None and len(block.prefilter) >= SPECIFIC_LITERAL:
+                if _line_checkable(block.regex):
+                    literal = Expression(owner, literal.pattern, literal=True, verify=block.regex)
                 found.append((literal, compiled))
             else:
                 found.append((compiled, literal))
     return found
+
+
+_LOOKAROUND = regex.compile(r"(?<!\\)\(\?<?[=!]")
+
+
+def _line_checkable(pattern) -> bool:
+    """A regex with a lookaround whose match lies within one line and does not depend on where
+    the parser's message starts: no anchors, no newlines, no dot that crosses lines."""
+    source, flags = pattern.pattern, pattern.flags
+    return (bool(_LOOKAROUND.search(source)) and not flags & regex.DOTALL and "\\n" not in source
+            and "^" not in source.replace("[^", "") and "\\A" not in source and "$" not in source)
 
 
 def hint_expressions(hints) -> list[Expression]:

@@ -79,8 +79,12 @@ class Selection:
         if self._open:
             yield from self._continue(self._block_start)
         starts, hit_owners = set(), set()
+        expressions = self.matcher.expressions
         for index, end in hits:
             owner = self.matcher.owners[index]
+            verify = expressions[index].verify
+            if verify is not None and not self._confirmed(block, end, verify):
+                continue
             if owner.startswith("fact:"):
                 count = self._hints.get(owner, 0)
                 if count >= HINT_CAP:
@@ -97,6 +101,14 @@ class Selection:
         self.lines_read = number - 1 + int(numpy.count_nonzero(newline[cursor:]))
         if hit_owners:
             self._update_live(hit_owners)
+
+    @staticmethod
+    def _confirmed(block: bytes, end: int, verify) -> bool:
+        """Whether the signature's regex matches the line a literal hit lies on (block text is UTF-8)."""
+        start = block.rfind(b"\n", 0, end - 1) + 1
+        stop = block.find(b"\n", end)
+        line = block[start:stop if stop >= 0 else len(block)]
+        return verify.search(line.decode("utf-8", "replace")) is not None
 
     def _update_live(self, hit_owners: set[str]) -> None:
         spent = {owner for owner in hit_owners if self._hints.get(owner, 0) >= HINT_CAP or self.spent(owner)}
