@@ -104,11 +104,11 @@ class Selection:
 
     @staticmethod
     def _confirmed(block: bytes, end: int, verify) -> bool:
-        """Whether the signature's regex matches the line a literal hit lies on (block text is UTF-8)."""
+        """Whether the signature's regex (an ASCII one, compiled for bytes) matches the line a
+        literal hit lies on, searched in place."""
         start = block.rfind(b"\n", 0, end - 1) + 1
         stop = block.find(b"\n", end)
-        line = block[start:stop if stop >= 0 else len(block)]
-        return verify.search(line.decode("utf-8", "replace")) is not None
+        return verify.search(block, start, stop if stop >= 0 else len(block)) is not None
 
     def _update_live(self, hit_owners: set[str]) -> None:
         spent = {owner for owner in hit_owners if self._hints.get(owner, 0) >= HINT_CAP or self.spent(owner)}
