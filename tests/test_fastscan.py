@@ -19,35 +19,17 @@ from analyzer.decode import _split
 from analyzer.fastscan.chunks import line_blocks
 from analyzer.fastscan.expressions import trim_trailing_repeat
 from analyzer.parsers import get
-from tests.shared import knowledge
+from tests.shared import assert_same_report, both_paths, knowledge
 
 pytestmark = pytest.mark.skipif(not fastscan.available(), reason="hyperscan is not installed")
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_BUNDLES = sorted(p for p in SAMPLES.glob("*/bundle") if p.is_dir())
-FULL_PARSE = 1 << 62
-
-
-def _both(inputs: list[str]):
-    fast = analyze(inputs, knowledge(), fast_min_bytes=0)
-    full = analyze(inputs, knowledge(), fast_min_bytes=FULL_PARSE)
-    return fast, full
-
-
-def _without_record_counts(report: dict) -> dict:
-    copy = dict(report)
-    copy["artifacts"] = [{k: v for k, v in a.items() if k != "records"} for a in report["artifacts"]]
-    return copy
-
-
-def _assert_same(fast, full) -> None:
-    assert _without_record_counts(fast.report) == _without_record_counts(full.report)
-    assert fast.unexplained == full.unexplained
 
 
 @pytest.mark.parametrize("bundle", SAMPLE_BUNDLES, ids=lambda p: p.parent.name)
 def test_every_sample_gets_the_same_report_on_both_paths(bundle):
-    _assert_same(*_both([str(bundle)]))
+    assert_same_report(*both_paths([str(bundle)]))
 
 
 def _real_server_logs() -> list[str]:
@@ -75,8 +57,8 @@ def _big_log(tmp_path: Path, line_end: str = "\n", extra: str = "") -> Path:
 
 def test_a_big_real_log_gets_the_same_report_and_evidence_lines(tmp_path, whole_compile_table):
     bundle = _big_log(tmp_path)
-    fast, full = _both([str(bundle)])
-    _assert_same(fast, full)
+    fast, full = both_paths([str(bundle)])
+    assert_same_report(fast, full)
     assert fast.report["findings"], "the real logs hold failures"
 
 
@@ -84,8 +66,8 @@ def test_crlf_lone_cr_and_an_overlong_line_are_cut_as_the_full_parse_cuts_them(t
     long_line = "[2026-11-21T06:00:00Z DEBUG sccache::server] " + "x" * (1024 * 1024 + 10) + "\n"
     extra = long_line + "progress 10%\rprogress 20%\r[2026-11-21T06:00:01Z ERROR sccache::server] odd thing\n"
     bundle = _big_log(tmp_path, line_end="\r\n", extra=extra)
-    fast, full = _both([str(bundle)])
-    _assert_same(fast, full)
+    fast, full = both_paths([str(bundle)])
+    assert_same_report(fast, full)
     problems = [p["reason"] for a in fast.report["artifacts"] for p in a.get("problems", [])]
     assert any("truncated" in p for p in problems)
 
@@ -94,8 +76,8 @@ def test_a_signature_seen_on_every_line_is_capped_the_same_way_on_both_paths(tmp
     real = SAMPLES / "healthy-second-run" / "bundle" / "sccache-server.log"
     line = next(x for x in real.read_text(encoding="utf-8").splitlines(True) if "parse_arguments: CannotCache(" in x)
     (tmp_path / "sccache-server.log").write_text(line * 3000)
-    fast, full = _both([str(tmp_path)])
-    _assert_same(fast, full)
+    fast, full = both_paths([str(tmp_path)])
+    assert_same_report(fast, full)
     finding = next(f for f in fast.report["findings"] if f["id"] == "non-cacheable-calls")
     assert finding["reason"].startswith("more than 500 matching line(s)")
 
@@ -174,6 +156,6 @@ def test_a_literal_standing_in_for_a_lookaround_selects_only_lines_its_regex_tak
     bundle = tmp_path / "bundle"
     bundle.mkdir()
     (bundle / "sccache-server.log").write_text(normal * 5000 + limit, encoding="utf-8")
-    fast, full = _both([str(bundle)])
+    fast, full = both_paths([str(bundle)])
     assert fast.report["findings"] == full.report["findings"]
     assert any(f["id"] == "non-cacheable-limitation" for f in fast.report["findings"])

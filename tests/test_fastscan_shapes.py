@@ -14,28 +14,11 @@ from hypothesis import strategies as st
 from analyzer import fastscan
 from analyzer.analysis import analyze
 from analyzer.scan import MATCH_CAP
-from tests.shared import knowledge
+from tests.shared import assert_same_report, both_paths, knowledge
 
 pytestmark = pytest.mark.skipif(not fastscan.available(), reason="hyperscan is not installed")
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-FULL_PARSE = 1 << 62
-
-
-def _both(inputs: list[str], min_bytes: int = 0):
-    return (analyze(inputs, knowledge(), fast_min_bytes=min_bytes),
-            analyze(inputs, knowledge(), fast_min_bytes=FULL_PARSE))
-
-
-def _without_record_counts(report: dict) -> dict:
-    copy = dict(report)
-    copy["artifacts"] = [{k: v for k, v in a.items() if k != "records"} for a in report["artifacts"]]
-    return copy
-
-
-def _assert_same(fast, full) -> None:
-    assert _without_record_counts(fast.report) == _without_record_counts(full.report)
-    assert fast.unexplained == full.unexplained
 
 
 def _server_logs_text(size: int) -> str:
@@ -59,8 +42,8 @@ def test_a_utf16_log_takes_the_fast_path_and_gets_the_full_parse_report(tmp_path
     text = _server_logs_text(600_000).replace("\n", "\r\n")
     text += "[2026-11-21T06:00:01Z ERROR sccache::server] 系统找不到指定的路径。 (os error 3)\r\n"  # not ASCII
     (tmp_path / "sccache-server.log").write_bytes(bom + text.encode(codec))
-    fast, full = _both([str(tmp_path)])
-    _assert_same(fast, full)
+    fast, full = both_paths([str(tmp_path)])
+    assert_same_report(fast, full)
     assert fast.report["findings"]
     assert _took_fast_path(fast, text.count("\n"))
 
@@ -71,9 +54,9 @@ def test_a_gbk_log_reports_its_bad_lines_as_the_full_parse_does(tmp_path):
     data = "[2026-11-21T06:00:00Z ERROR sccache::server] 系统找不到指定的路径。\n".encode("gbk")
     data += text.encode("gbk", "replace") + bad + text[:5000].encode("gbk", "replace")  # the lab log's µs
     (tmp_path / "sccache-server.log").write_bytes(data)
-    fast, full = _both([str(tmp_path)])
+    fast, full = both_paths([str(tmp_path)])
     assert fast.report["artifacts"][0]["encoding"] == "gbk"
-    _assert_same(fast, full)
+    assert_same_report(fast, full)
     reasons = [p["reason"] for p in fast.report["artifacts"][0]["problems"]]
     assert any("not valid gbk" in r for r in reasons)
 
@@ -85,8 +68,8 @@ def test_small_files_of_a_big_bundle_take_the_fast_path(tmp_path):
     for index in range(8):
         (tmp_path / f"job-{index}-sccache.log").write_text("".join(lines[index * step:(index + 1) * step]))
     total = sum(p.stat().st_size for p in tmp_path.iterdir())
-    fast, full = _both([str(tmp_path)], min_bytes=total // 2)  # every file is far below it
-    _assert_same(fast, full)
+    fast, full = both_paths([str(tmp_path)], min_bytes=total // 2)  # every file is far below it
+    assert_same_report(fast, full)
     assert _took_fast_path(fast, sum(1 for _ in range(8 * step)))
     small = analyze([str(tmp_path)], knowledge(), fast_min_bytes=total + 1)
     assert not _took_fast_path(small, 8 * step)
@@ -97,8 +80,8 @@ def test_caps_are_the_bundles_not_each_files(tmp_path, whole_compile_table):
     line = next(x for x in real.read_text(encoding="utf-8").splitlines(True) if "parse_arguments: CannotCache(" in x)
     for index in range(4):
         (tmp_path / f"job-{index}-sccache.log").write_text(line * 300)
-    fast, full = _both([str(tmp_path)])
-    _assert_same(fast, full)
+    fast, full = both_paths([str(tmp_path)])
+    assert_same_report(fast, full)
     finding = next(f for f in fast.report["findings"] if f["id"] == "non-cacheable-calls")
     assert finding["reason"].startswith(f"more than {MATCH_CAP} matching line(s) in")
 
@@ -116,8 +99,8 @@ def _cargo_text(size: int) -> str:
 def test_big_cargo_output_takes_the_fast_path_and_gets_the_full_parse_report(tmp_path):
     text = _cargo_text(400_000)
     (tmp_path / "cargo-build.txt").write_text(text)
-    fast, full = _both([str(tmp_path)])
-    _assert_same(fast, full)
+    fast, full = both_paths([str(tmp_path)])
+    assert_same_report(fast, full)
     assert fast.report["findings"]
     assert _took_fast_path(fast, text.count("\n"))
 
@@ -126,7 +109,7 @@ def test_powershell_cargo_output_in_utf16_gets_the_full_parse_report(tmp_path):
     seed = (SAMPLES / "seed-windows-oss-proxy" / "bundle" / "cargo-check.txt").read_bytes()
     text = seed.decode("utf-16")
     (tmp_path / "cargo-check.txt").write_bytes(codecs.BOM_UTF16_LE + (text * 40).encode("utf-16-le"))
-    _assert_same(*_both([str(tmp_path)]))
+    assert_same_report(*both_paths([str(tmp_path)]))
 
 
 def test_build_output_gets_the_full_parse_report(tmp_path):
@@ -137,7 +120,7 @@ def test_build_output_gets_the_full_parse_report(tmp_path):
             lines += [f"FAILED: CMakeFiles/app.dir/f{index}.c.o\n",
                       "sccache: error: failed to execute compile\n", "ninja: build stopped: subcommand failed.\n"]
     (tmp_path / "build.log").write_text("".join(lines))
-    _assert_same(*_both([str(tmp_path)]))
+    assert_same_report(*both_paths([str(tmp_path)]))
 
 
 @settings(max_examples=200, deadline=None)

@@ -24,8 +24,9 @@ INTENT_VARS = (
     ("SCCACHE_OSS_BUCKET", "oss"), ("SCCACHE_COS_BUCKET", "cos"),
 )
 ON = ("1", "true", "on")
-# The scheduler's answer to a client whose token it does not accept (`Error 401: Fixed token mismatch`).
-AUTH_REFUSED = re.compile(r"Error 401: [^\n\r\]\\]*?(?=make: \*\*\*|$)|Unauthorized|token mismatch", re.I | re.M)
+# The scheduler's HTTP answer to a client whose token it does not accept: 401, with its reason
+# (`Error 401: Fixed token mismatch`).
+AUTH_REFUSED = re.compile(r"\b(?:Error )?401\b(?:: [^\n\"\]]{1,80})?|\bUnauthorized\b", re.I)
 
 
 @rule("dist-status", emits=("dist-scheduler-unreachable",), needs=("dist-status",))
@@ -47,7 +48,9 @@ def dist_status(ctx: Context) -> None:
         if state != "not-connected":
             continue
         cache_trouble = ctx.matched("dist-client-cache-problem")
-        refused = next(((m.record, hit) for m in ctx.matched("dist-scheduler-unreachable")
+        # the server log's own line first: build output may glue the next tool's output onto it
+        matches = sorted(ctx.matched("dist-scheduler-unreachable"), key=lambda m: m.record.kind != "sccache-log")
+        refused = next(((m.record, hit) for m in matches
                         if (hit := AUTH_REFUSED.search(m.record.text)) is not None), None)
         summary = (f"The client is not connected to the sccache-dist scheduler "
                    f"{record.get('scheduler', '')}: `{record.get('detail', '')}`; compiles run locally.")

@@ -8,10 +8,9 @@ import pytest
 from analyzer import fastscan
 from analyzer.analysis import analyze
 from analyzer.compiles import table as table_module
-from tests.shared import SAMPLES, knowledge
+from tests.shared import FULL_PARSE, SAMPLES, knowledge
 
 pytestmark = pytest.mark.skipif(not fastscan.available(), reason="hyperscan is not installed")
-FULL_PARSE = 1 << 62
 SIDES = sorted(p for p in (SAMPLES / "pairs").glob("*/*") if p.is_dir())
 
 
